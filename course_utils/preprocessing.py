@@ -1,0 +1,158 @@
+"""Turning images and labels into what a network eats (introduced in notebook 01).
+
+Conventions: ``images`` are ``(n, 28, 28)`` uint8; a design matrix ``X`` is
+``(n_samples, n_features)`` with one flattened image per row; ``labels`` are
+``(n,)`` integers ``0..num_classes-1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def flatten(images: np.ndarray) -> np.ndarray:
+    """``(n, h, w)`` images -> ``(n, h*w)`` rows, one image per row (no copy when possible)."""
+    images = np.asarray(images)
+    if images.ndim != 3:
+        raise ValueError(
+            f"flatten expects a stack of images with shape (n, height, width), got shape "
+            f"{images.shape}. A single image needs a leading axis: image[None]."
+        )
+    return images.reshape(len(images), -1)
+
+
+def scale_to_unit(images: np.ndarray) -> np.ndarray:
+    """uint8 pixels 0..255 -> float32 in [0, 1] (divide by 255).
+
+    Refuses anything but uint8, because dividing already-scaled floats by 255
+    again is a silent, common bug that makes every input almost zero.
+    """
+    images = np.asarray(images)
+    if images.dtype != np.uint8:
+        raise TypeError(
+            f"scale_to_unit expects raw uint8 pixels (0..255), got dtype {images.dtype}. "
+            "If your data is already scaled, do not scale it twice."
+        )
+    return images.astype(np.float32) / np.float32(255.0)
+
+
+@dataclass(frozen=True)
+class Standardizer:
+    """Per-feature z-score ``(x - mean) / std`` with a guard for constant features.
+
+    Fit it on the training set only, then apply the *same* mean and std to
+    validation and test data (otherwise information leaks from the test set).
+
+    Pixels at the border of MNIST are 0 in every training image: their standard
+    deviation is 0, and a plain z-score divides by zero (NaN or inf). Features
+    whose std is below ``min_std`` are only centred, not scaled, and so become
+    exactly 0 -- which is the information they carry.
+
+    Attributes:
+        mean: ``(n_features,)`` float32.
+        std: ``(n_features,)`` float32, with constant features' std replaced by 1.
+        constant: ``(n_features,)`` bool, True where the feature was constant.
+    """
+
+    mean: np.ndarray
+    std: np.ndarray
+    constant: np.ndarray
+
+    @classmethod
+    def fit(cls, X: np.ndarray, min_std: float = 1e-6) -> Standardizer:
+        """Learn mean and std of each column of ``X`` ``(n_samples, n_features)``."""
+        X = _as_float_matrix(X, "Standardizer.fit")
+        mean = X.mean(axis=0, dtype=np.float64)
+        std = X.std(axis=0, dtype=np.float64)
+        constant = std < min_std
+        safe_std = np.where(constant, 1.0, std)
+        return cls(mean.astype(np.float32), safe_std.astype(np.float32), constant)
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Apply the learned z-score to ``X`` ``(n_samples, n_features)``; returns float32."""
+        X = _as_float_matrix(X, "Standardizer.transform")
+        if X.shape[1] != self.mean.shape[0]:
+            raise ValueError(
+                f"This Standardizer was fitted on {self.mean.shape[0]} features, but X has "
+                f"{X.shape[1]} columns."
+            )
+        return ((X - self.mean) / self.std).astype(np.float32)
+
+
+def _as_float_matrix(X: np.ndarray, who: str) -> np.ndarray:
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"{who} expects a 2-D array (n_samples, n_features), got shape {X.shape}. "
+                         "Flatten images first with flatten(images).")
+    if not np.issubdtype(X.dtype, np.number):
+        raise TypeError(f"{who} expects numbers, got dtype {X.dtype}.")
+    X = X.astype(np.float32, copy=False)
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{who}: X contains NaN or infinite values; clean them first.")
+    return X
+
+
+def one_hot(labels: np.ndarray, num_classes: int = 10) -> np.ndarray:
+    """Integer labels ``(n,)`` -> one-hot float32 ``(n, num_classes)``.
+
+    Row ``i`` is all zeros except a 1 in column ``labels[i]``.
+    """
+    labels = _check_labels(labels, num_classes)
+    encoded = np.zeros((len(labels), num_classes), dtype=np.float32)
+    encoded[np.arange(len(labels)), labels] = 1.0
+    return encoded
+
+
+def _check_labels(labels: np.ndarray, num_classes: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be a 1-D array (n,), got shape {labels.shape}.")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}. "
+                        "Convert with labels.astype(int) if they are whole numbers.")
+    if not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must lie in 0..{num_classes - 1}; found values from "
+                         f"{labels.min()} to {labels.max()}.")
+    return labels
+
+
+def stratified_split(
+    X: np.ndarray, y: np.ndarray, *, val_fraction: float = 0.2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Split ``(X, y)`` into training and validation parts with the same class proportions.
+
+    Each class is shuffled (with a generator seeded by ``seed``) and its first
+    ``round(val_fraction * class_count)`` members go to validation. Both parts
+    come back shuffled, so that data sorted by class (like the embedded MNIST
+    subset) does not stay sorted.
+
+    Returns:
+        ``X_train, X_val, y_train, y_val``.
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}.")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}.")
+    if not isinstance(val_fraction, (float, int)) or not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}.")
+    rng = np.random.default_rng(seed)
+    val_parts, train_parts = [], []
+    for k in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == k))
+        n_val = int(round(val_fraction * len(members)))
+        if n_val == 0 or n_val == len(members):
+            raise ValueError(
+                f"val_fraction={val_fraction} leaves class {k} (with {len(members)} samples) with "
+                "no training or no validation samples; choose a fraction further from 0 and 1."
+            )
+        val_parts.append(members[:n_val])
+        train_parts.append(members[n_val:])
+    train_idx = rng.permutation(np.concatenate(train_parts))
+    val_idx = rng.permutation(np.concatenate(val_parts))
+    return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
