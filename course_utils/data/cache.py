@@ -26,5 +26,7 @@ def resolve_cache_dir(cache_dir: str | os.PathLike | None) -> Path:
     if cache_dir is None:
         return default_cache_dir()
     if not isinstance(cache_dir, (str, os.PathLike)):
-        raise TypeError(f"cache_dir must be a path (str or pathlib.Path), got {type(cache_dir).__name__}")
+        raise TypeError(
+            f"cache_dir must be a path (str or pathlib.Path), got {type(cache_dir).__name__}."
+        )
     return Path(cache_dir).expanduser()

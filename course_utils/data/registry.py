@@ -29,7 +29,18 @@ class IdxFile:
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """Everything needed to find, fetch and verify one full dataset."""
+    """Everything needed to find, fetch and verify one full dataset.
+
+    Attributes:
+        name: the name ``load_dataset`` knows it by; also the name of its folder
+            in the cache directory.
+        title: a human-readable title for messages.
+        class_names: ``class_names[k]`` names class ``k``.
+        train_images, train_labels, test_images, test_labels: the four IDX files.
+        mirrors: base URLs that serve the four files, tried in order.
+        system_dirs: directories where operating-system packages install the files.
+        system_hint: how to install such a package (shown when the files are missing).
+    """
 
     name: str
     title: str
@@ -40,6 +51,7 @@ class DatasetSpec:
     test_labels: IdxFile
     mirrors: tuple[str, ...]
     system_dirs: tuple[str, ...] = ()
+    system_hint: str = ""
 
     @property
     def files(self) -> tuple[IdxFile, ...]:
@@ -117,6 +129,7 @@ FASHION_MNIST = DatasetSpec(
         "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
     ),
     system_dirs=("/usr/share/datasets/fashion-mnist",),
+    system_hint="on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist",
 )
 
 FULL_DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST)}
