@@ -7,6 +7,7 @@ Conventions: ``images`` are ``(n, 28, 28)`` uint8; a design matrix ``X`` is
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +39,7 @@ def scale_to_unit(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / np.float32(255.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Standardizer:
     """Per-feature z-score ``(x - mean) / std`` with a guard for constant features.
 
@@ -47,12 +48,14 @@ class Standardizer:
 
     Pixels at the border of MNIST are 0 in every training image: their standard
     deviation is 0, and a plain z-score divides by zero (NaN or inf). Features
-    whose std is below ``min_std`` are only centred, not scaled, and so become
-    exactly 0 -- which is the information they carry.
+    whose std is below ``min_std`` are set to exactly 0 by :meth:`transform`, in
+    every data set it is applied to: they carried no information in training, and
+    a test image with ink in such a pixel must not produce a huge value there.
 
     Attributes:
         mean: ``(n_features,)`` float32.
-        std: ``(n_features,)`` float32, with constant features' std replaced by 1.
+        std: ``(n_features,)`` float32, with constant features' std replaced by 1
+            (never used to divide: those features are set to 0).
         constant: ``(n_features,)`` bool, True where the feature was constant.
     """
 
@@ -62,8 +65,17 @@ class Standardizer:
 
     @classmethod
     def fit(cls, X: np.ndarray, min_std: float = 1e-6) -> Standardizer:
-        """Learn mean and std of each column of ``X`` ``(n_samples, n_features)``."""
+        """Learn mean and std of each column of ``X`` ``(n_samples, n_features)``.
+
+        ``min_std``: features whose standard deviation is below this are constant.
+        """
         X = _as_float_matrix(X, "Standardizer.fit")
+        if len(X) < 2:
+            raise ValueError(
+                f"Standardizer.fit needs at least 2 samples to estimate a spread, got {len(X)}."
+            )
+        if not (isinstance(min_std, (int, float)) and np.isfinite(min_std) and min_std > 0):
+            raise ValueError(f"min_std must be a positive number, got {min_std!r}.")
         mean = X.mean(axis=0, dtype=np.float64)
         std = X.std(axis=0, dtype=np.float64)
         constant = std < min_std
@@ -71,14 +83,19 @@ class Standardizer:
         return cls(mean.astype(np.float32), safe_std.astype(np.float32), constant)
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """Apply the learned z-score to ``X`` ``(n_samples, n_features)``; returns float32."""
+        """Apply the learned z-score to ``X`` ``(n_samples, n_features)``; returns float32.
+
+        Constant features (``self.constant``) come out as exactly 0.
+        """
         X = _as_float_matrix(X, "Standardizer.transform")
         if X.shape[1] != self.mean.shape[0]:
             raise ValueError(
                 f"This Standardizer was fitted on {self.mean.shape[0]} features, but X has "
                 f"{X.shape[1]} columns."
             )
-        return ((X - self.mean) / self.std).astype(np.float32)
+        Z = ((X - self.mean) / self.std).astype(np.float32)
+        Z[:, self.constant] = 0.0
+        return Z
 
 
 def _as_float_matrix(X: np.ndarray, who: str) -> np.ndarray:
@@ -112,7 +129,11 @@ def _check_labels(labels: np.ndarray, num_classes: int) -> np.ndarray:
     if not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"labels must be integers, got dtype {labels.dtype}. "
                         "Convert with labels.astype(int) if they are whole numbers.")
-    if not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+    if (
+        isinstance(num_classes, bool)
+        or not isinstance(num_classes, (int, np.integer))
+        or num_classes < 1
+    ):
         raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"labels must lie in 0..{num_classes - 1}; found values from "
@@ -135,12 +156,28 @@ def stratified_split(
     """
     X = np.asarray(X)
     y = np.asarray(y)
+    if X.ndim == 0 or y.ndim != 1:
+        raise ValueError(
+            f"stratified_split expects X with one sample per row and y of shape (n,), got "
+            f"X of shape {X.shape} and y of shape {y.shape}."
+        )
     if len(X) != len(y):
-        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}.")
+        raise ValueError(
+            f"X and y must have the same number of samples, got X of shape {X.shape} and y of "
+            f"shape {y.shape}."
+        )
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}.")
-    if not isinstance(val_fraction, (float, int)) or not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}.")
+    if (
+        isinstance(val_fraction, bool)
+        or not isinstance(val_fraction, numbers.Real)
+        or not 0.0 < val_fraction < 1.0
+    ):
+        raise ValueError(
+            f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer (for a reproducible split), got {seed!r}.")
     rng = np.random.default_rng(seed)
     val_parts, train_parts = [], []
     for k in np.unique(y):
