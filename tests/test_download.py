@@ -177,3 +177,9 @@ def test_mirrors_given_as_a_single_string_are_refused(payload, tmp_path):
 def test_an_empty_mirror_list_is_refused(payload, tmp_path):
     with pytest.raises(ValueError, match="at least one"):
         download_verified(FILENAME, [], tmp_path, payload["sha256"], payload["size"])
+
+
+def test_downloaded_file_is_readable_by_other_users(server, payload, tmp_path):
+    server.serve("good", FILENAME, Route(payload["gz"]))
+    path = fetch(server, payload, tmp_path, ["good"])
+    assert path.stat().st_mode & 0o044 == 0o044

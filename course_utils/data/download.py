@@ -116,6 +116,7 @@ def _fetch_to(
                 f"transfer cut short: received {received:,} of {announced:,} announced bytes"
             )
         verify_payload(tmp_path, sha256, size, name="downloaded file")
+        os.chmod(tmp_path, 0o644)  # mkstemp creates files readable by their owner only
         os.replace(tmp_path, destination)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

@@ -59,6 +59,7 @@ def _write_npz_atomically(path: Path, **arrays: np.ndarray) -> None:
     try:
         with os.fdopen(fd, "wb") as tmp:
             np.savez_compressed(tmp, **arrays)
+        os.chmod(tmp_name, 0o644)  # mkstemp creates files readable by their owner only
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

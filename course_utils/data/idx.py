@@ -201,6 +201,7 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
+        os.chmod(tmp_name, 0o644)  # mkstemp creates files readable by their owner only
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
