@@ -25,8 +25,11 @@ def load_dataset(
         name: ``"mnist-5k"`` (default: 5,000 real MNIST images that ship with the
             course's requirements, always offline, split 4,000 train / 1,000 test),
             ``"mnist"`` (60,000 + 10,000) or ``"fashion-mnist"`` (60,000 + 10,000).
-        cache_dir: where parsed and downloaded files live. Default: the
-            ``COURSE_DATA_DIR`` environment variable, else the repository's ``data/``.
+        cache_dir: where parsed and downloaded files live: the embedded subset as
+            ``<cache_dir>/mnist-5k.npz``, a full dataset as ``<cache_dir>/<name>/*.gz``
+            (e.g. ``data/mnist/train-images-idx3-ubyte.gz``). Default: the
+            ``COURSE_DATA_DIR`` environment variable, else the repository's ``data/``
+            (see data/README.md).
         download: for the full datasets, whether to download missing files from the
             public mirrors. With ``False`` a missing file raises an error that says
             which files to put where.
@@ -35,7 +38,13 @@ def load_dataset(
 
     Returns:
         A :class:`Dataset`: ``train_images (n, 28, 28) uint8``, ``train_labels (n,) int64``,
-        the same for the test split, and ``class_names``.
+        the same for the test split, ``class_names``, and ``source`` (where it came from).
+
+    Raises:
+        ValueError: unknown ``name``.
+        DatasetNotAvailableError: a full dataset has no verified local copy and could not
+            be downloaded; the message lists the files, the directory to put them in,
+            and the URLs to get them from.
 
     The full datasets are looked up in the cache directory first, then in the
     directories where Linux distributions install them (Debian's package
