@@ -1,0 +1,202 @@
+"""Softmax, log-softmax and cross-entropy, numerically stable (introduced in notebook 02).
+
+Every function takes logits ``z`` of shape ``(n_samples, n_classes)``: one row
+per sample, one column per class, and works along ``axis=1`` (across classes).
+
+Targets are either integer labels ``(n_samples,)`` in ``0..n_classes-1`` or
+one-hot rows ``(n_samples, n_classes)`` (any rows of probabilities are accepted).
+
+Why "stable": ``exp(1000)`` is ``inf`` even in float64, and ``exp(-1000)`` is 0.
+Softmax does not change when the same constant is added to a whole row, so we
+subtract each row's maximum first: the largest exponent becomes ``exp(0) = 1``
+and nothing overflows. The cross-entropy is computed from ``log_softmax``
+(log-sum-exp), never as ``log(softmax(z))``, because a confident prediction
+rounds the other probabilities to exactly 0 and ``log(0) = -inf``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax: ``p[i, j] = exp(z[i, j]) / sum_k exp(z[i, k])``.
+
+    Args:
+        z: ``(n_samples, n_classes)`` float logits.
+
+    Returns:
+        ``(n_samples, n_classes)`` probabilities, same dtype as ``z``; each row sums to 1.
+    """
+    z = _check_logits(z, "softmax")
+    return _softmax(z)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise ``log(softmax(z))`` via log-sum-exp, finite for any finite logits.
+
+    ``log p[i, j] = (z[i, j] - m_i) - log(sum_k exp(z[i, k] - m_i))`` with
+    ``m_i = max_k z[i, k]``; the sum is at least 1, so its log never is ``-inf``.
+
+    Args:
+        z: ``(n_samples, n_classes)`` float logits.
+
+    Returns:
+        ``(n_samples, n_classes)`` log-probabilities (all <= 0), same dtype as ``z``.
+    """
+    z = _check_logits(z, "log_softmax")
+    return _log_softmax(z)
+
+
+def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
+    """Mean cross-entropy ``L = -(1/n) sum_i log p[i, y_i]`` of a batch.
+
+    Args:
+        logits: ``(n_samples, n_classes)`` float logits (before softmax).
+        targets: ``(n_samples,)`` integer labels, or ``(n_samples, n_classes)`` one-hot rows.
+
+    Returns:
+        The loss as a Python float (finite even for very confident predictions).
+    """
+    logits = _check_logits(logits, "cross_entropy")
+    targets = _check_targets(targets, logits, "cross_entropy")
+    return _cross_entropy_from_log_probs(_log_softmax(logits), targets)
+
+
+def cross_entropy_grad(logits: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Gradient of :func:`cross_entropy` with respect to the logits: ``(p - y) / n``.
+
+    ``p = softmax(logits)``, ``y`` the one-hot targets, ``n`` the batch size (the
+    loss is a mean over the batch, so each row's gradient carries a ``1/n``).
+    Notebook 02 derives it with the chain rule: the softmax Jacobian and the
+    derivative of ``-log`` combine into ``p - y``; no further activation
+    derivative is multiplied in.
+
+    Args:
+        logits: ``(n_samples, n_classes)`` float logits.
+        targets: ``(n_samples,)`` integer labels or ``(n_samples, n_classes)`` one-hot rows.
+
+    Returns:
+        ``dlogits``: ``(n_samples, n_classes)``, same dtype as ``logits``.
+    """
+    logits = _check_logits(logits, "cross_entropy_grad")
+    targets = _check_targets(targets, logits, "cross_entropy_grad")
+    return _grad_from_probs(_softmax(logits), targets)
+
+
+def softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """Loss and its gradient in one go, computing the softmax only once.
+
+    This is what a training loop calls at the output of the network.
+
+    Args:
+        logits: ``(n_samples, n_classes)`` float logits.
+        targets: ``(n_samples,)`` integer labels or ``(n_samples, n_classes)`` one-hot rows.
+
+    Returns:
+        ``(loss, dlogits)``: the mean cross-entropy (float) and ``(p - y) / n``
+        with shape ``(n_samples, n_classes)``.
+    """
+    logits = _check_logits(logits, "softmax_cross_entropy")
+    targets = _check_targets(targets, logits, "softmax_cross_entropy")
+    return _softmax_cross_entropy(logits, targets)
+
+
+# ------------------------------------------------------------------ unchecked cores
+# The training loop of course_utils.mlp validates its data once and then calls
+# these directly on every mini-batch.
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = z - z.max(axis=1, keepdims=True)
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return e
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=1, keepdims=True)
+    shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return shifted
+
+
+def _cross_entropy_from_log_probs(log_p: np.ndarray, targets: np.ndarray) -> float:
+    if targets.ndim == 1:
+        picked = log_p[np.arange(len(log_p)), targets]
+        return float(-picked.mean(dtype=np.float64))
+    return float(-(targets * log_p).sum(axis=1).mean(dtype=np.float64))
+
+
+def _grad_from_probs(p: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Turns ``p`` (a fresh array, modified in place) into ``(p - y) / n``."""
+    n = len(p)
+    if targets.ndim == 1:
+        p[np.arange(n), targets] -= 1
+    else:
+        p -= targets
+    p /= p.dtype.type(n)
+    return p
+
+
+def _softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    log_p = _log_softmax(logits)
+    loss = _cross_entropy_from_log_probs(log_p, targets)
+    return loss, _grad_from_probs(np.exp(log_p, out=log_p), targets)
+
+
+# ------------------------------------------------------------------ input checks
+
+
+def _check_logits(z: np.ndarray, who: str) -> np.ndarray:
+    if not isinstance(z, np.ndarray):
+        raise TypeError(f"{who} expects a NumPy array of logits, got {type(z).__name__}. "
+                        "Wrap it with np.asarray(z, dtype=np.float32).")
+    if z.ndim != 2:
+        hint = (" For a single sample use z[None, :] (shape (1, n_classes))."
+                if z.ndim == 1 else "")
+        raise ValueError(f"{who} expects logits of shape (n_samples, n_classes), got shape "
+                         f"{z.shape}.{hint}")
+    if not np.issubdtype(z.dtype, np.floating):
+        raise TypeError(f"{who} expects floating-point logits, got dtype {z.dtype}. "
+                        "Convert with z.astype(np.float32) (or float64 for gradient checks).")
+    if z.shape[1] == 0:
+        raise ValueError(f"{who} needs at least one class, got logits of shape {z.shape}.")
+    if not np.isfinite(z).all():
+        raise ValueError(f"{who}: the logits contain NaN or infinite values "
+                         f"({np.count_nonzero(~np.isfinite(z))} of {z.size}). Look for a "
+                         "diverging training run (learning rate too high?) or NaN in the inputs.")
+    return z
+
+
+def _check_targets(targets: np.ndarray, logits: np.ndarray, who: str) -> np.ndarray:
+    targets = np.asarray(targets)
+    n, k = logits.shape
+    if targets.ndim == 1:
+        if not np.issubdtype(targets.dtype, np.integer):
+            raise TypeError(f"{who}: 1-D targets must be integer class labels, got dtype "
+                            f"{targets.dtype}. Use labels.astype(np.int64), or pass one-hot "
+                            "rows of shape (n_samples, n_classes).")
+        if len(targets) != n:
+            raise ValueError(f"{who}: logits have shape {logits.shape} but labels have shape "
+                             f"{targets.shape}; there must be one label per row of logits.")
+        if n and (targets.min() < 0 or targets.max() >= k):
+            raise ValueError(f"{who}: labels must lie in 0..{k - 1} for {k} classes (logits "
+                             f"shape {logits.shape}); found values from {targets.min()} to "
+                             f"{targets.max()}.")
+        return targets
+    if targets.ndim == 2:
+        if targets.shape != logits.shape:
+            raise ValueError(f"{who}: one-hot targets must have the shape of the logits, got "
+                             f"targets {targets.shape} and logits {logits.shape}.")
+        if not (np.issubdtype(targets.dtype, np.number) or targets.dtype == bool):
+            raise TypeError(f"{who}: one-hot targets must be numbers, got dtype "
+                            f"{targets.dtype}.")
+        targets = targets.astype(logits.dtype, copy=False)
+        if not np.isfinite(targets).all() or (targets < 0).any():
+            raise ValueError(f"{who}: one-hot targets must be finite and non-negative.")
+        if n and not np.allclose(targets.sum(axis=1), 1.0, atol=1e-3):
+            raise ValueError(f"{who}: each row of one-hot targets must sum to 1. If these are "
+                             "integer labels, pass them as a 1-D array of shape (n_samples,).")
+        return targets
+    raise ValueError(f"{who}: targets must be labels (n_samples,) or one-hot (n_samples, "
+                     f"n_classes); got shape {targets.shape} for logits of shape {logits.shape}.")
