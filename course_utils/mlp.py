@@ -1,0 +1,382 @@
+r"""A multilayer perceptron trained with mini-batch SGD (introduced in notebook 03).
+
+The network is a list of layers from :mod:`course_utils.layers`::
+
+    Dense(784, 128) -> ReLU -> Dense(128, 10) -> softmax + cross-entropy
+
+``hidden_sizes=()`` leaves a single dense layer: softmax regression (notebook 02).
+
+Row-major convention, and how it maps to textbooks
+--------------------------------------------------
+Here one sample is one *row*: a batch ``X`` has shape ``(m, n_0)`` (``m`` samples,
+``n_0 = 784`` features). Layer ``l`` with ``n_{l-1}`` inputs and ``n_l`` units has
+``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of shape ``(n_l,)``:
+
+Here (samples x features), then column-major texts (features x samples):
+
+* input batch: ``X`` is ``(m, n_0)``; there ``X`` is ``(n_0, m)``.
+* weights: ``W_l`` is ``(n_{l-1}, n_l)``; there ``(n_l, n_{l-1})``, our ``W_l`` transposed.
+* pre-activation: ``Z_l = A_{l-1} @ W_l + b_l``; there ``Z_l = W_l A_{l-1} + b_l``.
+* output error (BP1): ``D_L = (P - Y) / m``, ``(m, n_L)``; there ``delta_L = P - Y``, ``(n_L, m)``.
+* backward (BP2): ``D_l = (D_{l+1} @ W_{l+1}.T) * g'(Z_l)``;
+  there ``delta_l = (W_{l+1}^T delta_{l+1}) * g'(Z_l)``.
+* bias gradient (BP3): ``db_l = D_l.sum(axis=0)``; there ``(1/m)`` times the sum of
+  ``delta_l``'s columns.
+* weight gradient (BP4): ``dW_l = A_{l-1}.T @ D_l``; there ``(1/m) delta_l A_{l-1}^T``.
+
+Every matrix is the transpose of its textbook counterpart. Texts that keep
+``W`` as ``(n_{l-1}, n_l)`` write ``Z = W^T X``: the same weights as ours, with
+``X`` transposed. Here the ``1/m`` of the mean loss enters once, in ``D_L``
+(:func:`course_utils.softmax.softmax_cross_entropy`), and flows into every
+gradient; texts that leave it out of ``delta`` must put it into ``dW`` and
+``db`` instead (forgetting it in one of them is a classic bug). With softmax
+and cross-entropy, ``D_L`` is ``P - Y`` with *no* extra ``sigma'(Z_L)`` factor.
+
+Speed: everything stays in float32 (half the memory traffic of float64); each
+dense layer costs one matrix product forward and two backward (one for the first
+layer, whose input needs no gradient); the softmax is computed once per batch.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+import sys
+
+import numpy as np
+
+from course_utils.layers import ACTIVATIONS, Dense, Layer
+from course_utils.optim import SGD, Optimizer
+from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
+
+
+class MLP:
+    """Fully connected network with softmax output, in scikit-learn's style.
+
+    Args:
+        hidden_sizes: units of each hidden layer, e.g. ``(128,)``; ``()`` = softmax regression.
+        activation: ``"relu"``, ``"sigmoid"`` or ``"tanh"`` for the hidden layers.
+        init: weight initialisation (see :mod:`course_utils.initializers`); biases start at 0.
+        learning_rate: SGD step size (ignored when ``optimizer`` is given).
+        batch_size: samples per mini-batch (the last batch of an epoch may be smaller).
+        epochs: passes over the training data in :meth:`fit`.
+        l2: weight decay ``lambda``: the objective is mean cross-entropy
+            ``+ (lambda / 2) * sum of squared weights`` (biases are not penalised).
+            scikit-learn's ``alpha`` is the same penalty divided by the batch size.
+        seed: seeds the weights and the shuffling (two independent streams).
+        optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
+            :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
+        verbose: print one line per epoch (deterministic: rounded numbers, no timings).
+        progress: show a tqdm progress bar over the epochs on stderr, for interactive use.
+            Its refreshes depend on timing, so keep it off in notebooks whose outputs
+            are committed.
+        dtype: ``np.float32`` for training; ``np.float64`` for gradient checks.
+        n_classes: number of classes; default ``max(y) + 1`` of the training labels.
+
+    Attributes (after :meth:`fit` or :meth:`initialize`):
+        layers_: the list of layer objects, input to output.
+        coefs_: weight matrices, ``coefs_[i]`` of shape ``(fan_in, fan_out)``, and
+        intercepts_: bias vectors ``(fan_out,)`` -- scikit-learn's ``MLPClassifier``
+            layout, the very arrays the layers use (so they change as training proceeds).
+        history_: ``{"loss": [...], "accuracy": [...]}`` per epoch, plus ``"val_loss"`` and
+            ``"val_accuracy"`` when validation data is given. ``loss`` and ``accuracy`` are
+            averages over the epoch's mini-batches, each measured just before its own
+            update (as Keras and scikit-learn report them); validation numbers use the
+            weights at the end of the epoch. Losses are the cross-entropy alone, without
+            the ``l2`` penalty, so that training and validation are comparable.
+        n_features_in_, n_classes_, classes_, optimizer_.
+    """
+
+    def __init__(self, hidden_sizes: tuple[int, ...] = (128,), activation: str = "relu",
+                 init: str = "he", learning_rate: float = 0.1, batch_size: int = 64,
+                 epochs: int = 10, l2: float = 0.0, seed: int = 0,
+                 optimizer: Optimizer | None = None, verbose: bool = False,
+                 progress: bool = False, dtype: type = np.float32,
+                 n_classes: int | None = None) -> None:
+        self.hidden_sizes = hidden_sizes
+        self.activation = activation
+        self.init = init
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.l2 = l2
+        self.seed = seed
+        self.optimizer = optimizer
+        self.verbose = verbose
+        self.progress = progress
+        self.dtype = dtype
+        self.n_classes = n_classes
+
+    # ------------------------------------------------------------------ set-up
+
+    def initialize(self, n_features: int, n_classes: int) -> MLP:
+        """Create fresh layers for ``n_features`` inputs and ``n_classes`` outputs.
+
+        :meth:`fit` calls this; call it yourself to inspect or gradient-check an
+        untrained network.
+        """
+        self._check_hyperparameters()
+        for name, value in (("n_features", n_features), ("n_classes", n_classes)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+        init_rng, self._shuffle_rng = np.random.default_rng(self.seed).spawn(2)
+        sizes = [int(n_features), *self.hidden_sizes, int(n_classes)]
+        self.layers_: list[Layer] = []
+        for i in range(len(sizes) - 1):
+            self.layers_.append(Dense(sizes[i], sizes[i + 1], self.init, init_rng, self.dtype,
+                                      compute_dx=i > 0))
+            if i < len(sizes) - 2:
+                self.layers_.append(ACTIVATIONS[self.activation]())
+        self._dense = [layer for layer in self.layers_ if isinstance(layer, Dense)]
+        self.coefs_ = [layer.params["W"] for layer in self._dense]
+        self.intercepts_ = [layer.params["b"] for layer in self._dense]
+        self._param_list = [p for layer in self._dense for p in (layer.W, layer.b)]
+        self.n_features_in_ = int(n_features)
+        self.n_classes_ = int(n_classes)
+        self.classes_ = np.arange(n_classes)
+        self.optimizer_ = (SGD(self.learning_rate) if self.optimizer is None
+                           else copy.deepcopy(self.optimizer))
+        self.history_: dict[str, list[float]] = {"loss": [], "accuracy": []}
+        return self
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        """``{"W1": (784, 128), "b1": (128,), "W2": ..., ...}``, numbered from the input."""
+        self._check_initialized("parameters")
+        return {f"{kind}{i}": layer.params[kind]
+                for i, layer in enumerate(self._dense, start=1) for kind in ("W", "b")}
+
+    # ------------------------------------------------------------------ training
+
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
+            y_val: np.ndarray | None = None) -> MLP:
+        """Train from scratch for ``epochs`` epochs of shuffled mini-batches.
+
+        Args:
+            X: ``(n_samples, n_features)`` float32 inputs (e.g. pixels scaled to [0, 1]).
+            y: ``(n_samples,)`` integer labels ``0..n_classes-1``.
+            X_val, y_val: optional validation data, evaluated after every epoch.
+
+        Returns:
+            ``self``, trained; see ``history_``.
+        """
+        self._check_hyperparameters()
+        X = self._check_X(X, "fit", n_features=None)
+        n_classes = self.n_classes if self.n_classes is not None else _max_label(y) + 1
+        y = _check_y(y, X, n_classes, "fit")
+        validate = X_val is not None or y_val is not None
+        if validate:
+            if X_val is None or y_val is None:
+                raise ValueError("Pass both X_val and y_val (or neither).")
+            X_val = self._check_X(X_val, "fit (X_val)", n_features=X.shape[1])
+            y_val = _check_y(y_val, X_val, n_classes, "fit (y_val)")
+        self.initialize(X.shape[1], n_classes)
+        if validate:
+            self.history_.update(val_loss=[], val_accuracy=[])
+        for epoch in self._epochs():
+            loss, acc = self._train_epoch(X, y)
+            self.history_["loss"].append(loss)
+            self.history_["accuracy"].append(acc)
+            line = f"epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs}  " \
+                   f"loss {loss:.4f}  accuracy {acc:.1%}"
+            if validate:
+                val_loss, val_acc = self._evaluate(X_val, y_val)
+                self.history_["val_loss"].append(val_loss)
+                self.history_["val_accuracy"].append(val_acc)
+                line += f"  val_loss {val_loss:.4f}  val_accuracy {val_acc:.1%}"
+            if self.verbose:
+                print(line, flush=True)
+            self.optimizer_.on_epoch_end(epoch)
+        return self
+
+    def _epochs(self):
+        if not self.progress:
+            return range(self.epochs)
+        from tqdm.auto import tqdm
+
+        return tqdm(range(self.epochs), desc="epochs", file=sys.stderr)
+
+    def _train_epoch(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """One pass over ``(X, y)`` in shuffled mini-batches; returns mean loss and accuracy."""
+        n, bs = len(X), self.batch_size
+        order = self._shuffle_rng.permutation(n)
+        total_loss, correct = 0.0, 0
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            loss, batch_correct = self._train_step(X.take(idx, axis=0), y.take(idx))
+            total_loss += loss * len(idx)
+            correct += batch_correct
+        return total_loss / n, correct / n
+
+    def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> tuple[float, int]:
+        """Forward, backward and update on one mini-batch (the hot loop)."""
+        out = xb
+        for layer in self.layers_:
+            out = layer.forward(out)
+        loss, dout = _softmax_cross_entropy(out, yb)
+        correct = int(np.count_nonzero(out.argmax(axis=1) == yb))
+        for layer in reversed(self.layers_):
+            dout = layer.backward(dout)
+        self.optimizer_.step(self._param_list, self._grad_list())
+        return loss, correct
+
+    def _grad_list(self) -> list[np.ndarray]:
+        grads = []
+        for layer in self._dense:
+            dW = layer.grads["W"]
+            if self.l2:
+                dW = dW + self.l2 * layer.params["W"]
+            grads += (dW, layer.grads["b"])
+        return grads
+
+    # ------------------------------------------------------------------ inference
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Logits (before softmax): ``(n_samples, n_features)`` -> ``(n_samples, n_classes)``."""
+        self._check_initialized("forward")
+        out = self._check_X(X, "forward", n_features=self.n_features_in_)
+        for layer in self.layers_:
+            out = layer.forward(out, training=False)
+        return out
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities ``(n_samples, n_classes)``; each row sums to 1."""
+        return _softmax(self.forward(X))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predicted labels ``(n_samples,)`` int64 (the largest logit; no softmax needed)."""
+        return self.forward(X).argmax(axis=1)
+
+    def score(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Accuracy on ``(X, y)``, a float in [0, 1]."""
+        self._check_initialized("score")
+        y = _check_y(y, X, self.n_classes_, "score")
+        return float(np.mean(self.predict(X) == y))
+
+    def loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
+        """Objective and its gradient on one batch, without updating anything.
+
+        The objective is the mean cross-entropy plus ``(l2 / 2) * sum(W**2)`` over
+        all weight matrices. Used for gradient checking
+        (:func:`course_utils.gradcheck.check_network_gradients`).
+
+        Returns:
+            ``(loss, grads)`` with ``grads`` keyed like :meth:`parameters`.
+        """
+        self._check_initialized("loss_and_gradients")
+        X = self._check_X(X, "loss_and_gradients", n_features=self.n_features_in_)
+        y = _check_y(y, X, self.n_classes_, "loss_and_gradients")
+        out = X
+        for layer in self.layers_:
+            out = layer.forward(out)
+        loss, dout = _softmax_cross_entropy(out, y)
+        for layer in reversed(self.layers_):
+            dout = layer.backward(dout)
+        if self.l2:
+            loss += 0.5 * self.l2 * sum(float(np.sum(W.astype(np.float64) ** 2))
+                                        for W in self.coefs_)
+        grads = dict(zip(self.parameters(), self._grad_list(), strict=True))
+        return loss, grads
+
+    def _evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        logits = X
+        for layer in self.layers_:
+            logits = layer.forward(logits, training=False)
+        log_p = _log_softmax(logits)
+        loss = float(-log_p[np.arange(len(y)), y].mean(dtype=np.float64))
+        return loss, float(np.mean(logits.argmax(axis=1) == y))
+
+    # ------------------------------------------------------------------ checks
+
+    def __repr__(self) -> str:
+        return (f"MLP(hidden_sizes={tuple(self.hidden_sizes)}, activation={self.activation!r}, "
+                f"learning_rate={self.learning_rate}, batch_size={self.batch_size}, "
+                f"epochs={self.epochs}, l2={self.l2}, seed={self.seed})")
+
+    def _check_initialized(self, who: str) -> None:
+        if not hasattr(self, "layers_"):
+            raise RuntimeError(f"MLP.{who}: this network has no weights yet; call fit(X, y) "
+                               "first (or initialize(n_features, n_classes)).")
+
+    def _check_hyperparameters(self) -> None:
+        def positive_int(value):
+            return (isinstance(value, numbers.Integral) and not isinstance(value, bool)
+                    and value >= 1)
+
+        sizes = self.hidden_sizes
+        if not isinstance(sizes, (tuple, list)) or not all(positive_int(s) for s in sizes):
+            raise ValueError(f"hidden_sizes must be a tuple of positive integers such as (128,) "
+                             f"or () for no hidden layer, got {sizes!r}.")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, "
+                             f"got {self.activation!r}.")
+        for name in ("batch_size", "epochs"):
+            if not positive_int(getattr(self, name)):
+                raise ValueError(f"{name} must be a positive integer, got "
+                                 f"{getattr(self, name)!r}.")
+        if self.optimizer is None:
+            Optimizer(self.learning_rate)  # validates the learning rate
+        elif not isinstance(self.optimizer, Optimizer):
+            raise TypeError(f"optimizer must be a course_utils.optim.Optimizer such as "
+                            f"SGD(0.1), got {self.optimizer!r}.")
+        if (isinstance(self.l2, bool) or not isinstance(self.l2, numbers.Real)
+                or not np.isfinite(self.l2) or self.l2 < 0):
+            raise ValueError(f"l2 must be a non-negative number, got {self.l2!r}.")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
+            raise TypeError(f"seed must be an integer, got {self.seed!r}.")
+        if np.dtype(self.dtype) not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype!r}.")
+        if self.n_classes is not None and not (positive_int(self.n_classes)
+                                               and self.n_classes >= 2):
+            raise ValueError(f"n_classes must be an integer >= 2, got {self.n_classes!r}.")
+
+    def _check_X(self, X: np.ndarray, who: str, n_features: int | None) -> np.ndarray:
+        if not isinstance(X, np.ndarray):
+            raise TypeError(f"MLP.{who}: X must be a NumPy array, got {type(X).__name__}.")
+        if X.ndim != 2:
+            hint = (" These look like images: flatten them with "
+                    "course_utils.preprocessing.flatten(images)." if X.ndim == 3 else "")
+            raise ValueError(f"MLP.{who}: X must have shape (n_samples, n_features), got "
+                             f"{X.shape}.{hint}")
+        if X.dtype == np.uint8:
+            raise TypeError(f"MLP.{who}: X holds raw uint8 pixels (0..255). Scale them to [0, 1] "
+                            "first: course_utils.preprocessing.scale_to_unit(images).")
+        if X.dtype != self.dtype:
+            raise TypeError(f"MLP.{who}: X has dtype {X.dtype}, but this network computes in "
+                            f"{np.dtype(self.dtype)}. Convert once with "
+                            f"X.astype(np.{np.dtype(self.dtype)}).")
+        if n_features is not None and X.shape[1] != n_features:
+            raise ValueError(f"MLP.{who}: X has {X.shape[1]} features (shape {X.shape}), but the "
+                             f"network expects {n_features}.")
+        if len(X) == 0:
+            raise ValueError(f"MLP.{who}: X has no samples (shape {X.shape}).")
+        if not np.isfinite(X).all():
+            raise ValueError(f"MLP.{who}: X contains NaN or infinite values "
+                             f"({np.count_nonzero(~np.isfinite(X))} entries). A z-score of a "
+                             "constant pixel divides by 0: use preprocessing.Standardizer.")
+        return X
+
+
+def _max_label(y: np.ndarray) -> int:
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.size == 0:
+        raise ValueError(f"y must be a non-empty 1-D array of integer labels (n_samples,), got "
+                         f"shape {y.shape} and dtype {y.dtype}.")
+    return int(y.max())
+
+
+def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int, who: str) -> np.ndarray:
+    y = np.asarray(y)
+    if y.ndim != 1:
+        hint = " One-hot rows must become labels: Y.argmax(axis=1)." if y.ndim == 2 else ""
+        raise ValueError(f"MLP.{who}: y must be integer labels of shape (n_samples,), got shape "
+                         f"{y.shape}.{hint}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"MLP.{who}: y must hold integer labels, got dtype {y.dtype}.")
+    n_rows = len(X) if hasattr(X, "__len__") else None
+    if n_rows is not None and len(y) != n_rows:
+        raise ValueError(f"MLP.{who}: X has {n_rows} rows (shape {np.shape(X)}) but y has "
+                         f"{len(y)} labels (shape {y.shape}); they must match.")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"MLP.{who}: labels must lie in 0..{n_classes - 1}; found values from "
+                         f"{y.min()} to {y.max()}.")
+    return y
