@@ -1,0 +1,185 @@
+"""Figures that diagnose training (introduced in notebook 03, *Backpropagation from scratch*).
+
+* :func:`plot_history`             -- loss and accuracy per epoch, training vs validation
+* :func:`plot_confusion_matrix`    -- counts of true class (rows) vs predicted class (columns)
+* :func:`show_misclassified`       -- a gallery of wrong predictions, most confident first
+* :func:`show_first_layer_weights` -- each hidden unit's 784 input weights as a 28 x 28 image
+
+Each function checks its inputs, draws a new figure and returns it. Colours are
+the same in every figure: training in ``TRAIN_COLOR``, validation in ``VAL_COLOR``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from course_utils.plotting.images import _as_image_stack, _grid, _label_text
+
+TRAIN_COLOR = "tab:blue"
+VAL_COLOR = "tab:orange"
+
+
+def plot_history(history: Mapping[str, Sequence[float]], title: str | None = None) -> Figure:
+    """Loss (left) and accuracy (right) per epoch.
+
+    Args:
+        history: ``MLP.history_``: lists ``"loss"`` and ``"accuracy"``, and optionally
+            ``"val_loss"`` and ``"val_accuracy"``, one number per epoch (accuracy in [0, 1]).
+        title: figure title.
+    """
+    if not isinstance(history, Mapping) or not {"loss", "accuracy"} <= set(history):
+        raise ValueError("plot_history expects a dict with at least 'loss' and 'accuracy' lists "
+                         "(the history_ of a fitted MLP).")
+    n_epochs = len(history["loss"])
+    if n_epochs == 0:
+        raise ValueError("plot_history: the history is empty; train for at least one epoch.")
+    for key in ("accuracy", "val_loss", "val_accuracy"):
+        if key in history and len(history[key]) != n_epochs:
+            raise ValueError(f"plot_history: '{key}' has {len(history[key])} entries but 'loss' "
+                             f"has {n_epochs}; all lists need one entry per epoch.")
+    epochs = np.arange(1, n_epochs + 1)
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for ax, key, label in ((ax_loss, "loss", "cross-entropy loss"),
+                           (ax_acc, "accuracy", "accuracy (%)")):
+        scale = 100.0 if key == "accuracy" else 1.0
+        ax.plot(epochs, scale * np.asarray(history[key]), "o-", color=TRAIN_COLOR, ms=3,
+                label="training")
+        if f"val_{key}" in history:
+            ax.plot(epochs, scale * np.asarray(history[f"val_{key}"]), "s-", color=VAL_COLOR,
+                    ms=3, label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.set_title(f"{key.capitalize()} per epoch")
+        ax.grid(alpha=0.3)
+        ax.legend()
+        if n_epochs <= 20:
+            ax.set_xticks(epochs)
+    fig.suptitle(title or "Training history")
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = None,
+                          title: str | None = None, cmap: str = "Blues") -> Figure:
+    """Show a confusion matrix with its counts written in the cells.
+
+    Args:
+        cm: ``(k, k)`` integer counts, ``cm[true, predicted]``
+            (:func:`course_utils.metrics.confusion_matrix`).
+        class_names: ``k`` names for the axes (default ``0..k-1``).
+    """
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or not np.issubdtype(cm.dtype, np.integer):
+        raise ValueError(f"plot_confusion_matrix expects a square integer matrix (k, k), got "
+                         f"shape {cm.shape} and dtype {cm.dtype}.")
+    k = cm.shape[0]
+    names = [str(i) for i in range(k)] if class_names is None else [str(c) for c in class_names]
+    if len(names) != k:
+        raise ValueError(f"plot_confusion_matrix: {len(names)} class names for a {k} x {k} "
+                         "matrix.")
+    fig, ax = plt.subplots(figsize=(0.55 * k + 2.5, 0.55 * k + 2))
+    image = ax.imshow(cm, cmap=cmap)
+    fig.colorbar(image, ax=ax, label="number of samples")
+    threshold = cm.max() / 2 if cm.size else 0
+    for t in range(k):
+        for p in range(k):
+            ax.text(p, t, str(cm[t, p]), ha="center", va="center", fontsize=8,
+                    color="white" if cm[t, p] > threshold else "black")
+    ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 2 else 0, ha="right"
+                  if max(map(len, names)) > 2 else "center")
+    ax.set_yticks(range(k), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title or "Confusion matrix")
+    fig.tight_layout()
+    return fig
+
+
+def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
+                       proba: np.ndarray | None = None,
+                       class_names: Sequence[str] | None = None, n: int = 16, ncols: int = 8,
+                       title: str | None = None) -> Figure:
+    """A gallery of misclassified images, titled "true -> predicted".
+
+    Args:
+        images: ``(n_samples, 28, 28)`` or ``(n_samples, 784)`` pixels.
+        y_true, y_pred: ``(n_samples,)`` integer labels.
+        proba: optional ``(n_samples, n_classes)`` predicted probabilities; then the most
+            confident mistakes come first and each title shows the confidence.
+        n: show at most this many mistakes (default 16); otherwise in data order.
+    """
+    who = "show_misclassified"
+    images = _as_image_stack(images, who)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != (len(images),) or y_pred.shape != (len(images),):
+        raise ValueError(f"{who}: images {images.shape}, y_true {y_true.shape} and y_pred "
+                         f"{y_pred.shape} must describe the same number of samples.")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{who}: n must be a positive integer, got {n!r}.")
+    wrong = np.flatnonzero(y_true != y_pred)
+    if proba is not None:
+        proba = np.asarray(proba)
+        if proba.ndim != 2 or len(proba) != len(images) or y_pred.max() >= proba.shape[1]:
+            raise ValueError(f"{who}: proba must have shape (n_samples, n_classes) with "
+                             f"n_samples = {len(images)}, got {proba.shape}.")
+        confidence = proba[wrong, y_pred[wrong]]
+        wrong = wrong[np.argsort(-confidence, kind="stable")]
+    wrong = wrong[:n]
+    if len(wrong) == 0:
+        fig, ax = plt.subplots(figsize=(4, 1))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "no misclassified images", ha="center", va="center")
+        ax.set_title(title or "Misclassified images")
+        return fig
+    fig, axes = _grid(len(wrong), ncols, 1.4, who)
+    for ax, i in zip(axes.flat, wrong, strict=False):
+        ax.imshow(images[i], cmap="gray_r")
+        text = (f"{_label_text(int(y_true[i]), class_names, who)} → "
+                f"{_label_text(int(y_pred[i]), class_names, who)}")
+        if proba is not None:
+            text += f"\n({proba[i, y_pred[i]]:.0%})"
+        ax.set_title(text, fontsize=8, color="tab:red")
+    fig.suptitle(title or "Misclassified: true → predicted"
+                 + (" (confidence)" if proba is not None else ""))
+    fig.tight_layout()
+    return fig
+
+
+def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
+                             image_shape: tuple[int, int] = (28, 28),
+                             title: str | None = None) -> Figure:
+    """Each hidden unit's input weights (a column of ``W``) drawn as an image.
+
+    Red pixels push the unit's pre-activation up, blue pixels push it down; one
+    symmetric colour scale centred at 0 is shared by all panels, so they can be
+    compared.
+
+    Args:
+        W: ``(784, n_hidden)`` first-layer weights (``model.coefs_[0]``), or
+            ``(784, 10)`` for softmax regression (digit templates).
+        n: show the first ``n`` units (columns).
+    """
+    W = np.asarray(W)
+    h, w = image_shape
+    if W.ndim != 2 or W.shape[0] != h * w:
+        hint = " (did you pass W.T? W is (fan_in, fan_out))" if W.ndim == 2 and \
+            W.shape[1] == h * w else ""
+        raise ValueError(f"show_first_layer_weights expects W of shape ({h * w}, n_units), got "
+                         f"{W.shape}{hint}.")
+    if not np.issubdtype(W.dtype, np.floating) or not np.isfinite(W).all():
+        raise ValueError("show_first_layer_weights expects finite floating-point weights.")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"show_first_layer_weights: n must be a positive integer, got {n!r}.")
+    n = min(int(n), W.shape[1])
+    limit = float(np.abs(W[:, :n]).max()) or 1.0
+    fig, axes = _grid(n, ncols, 1.3, "show_first_layer_weights")
+    for unit, ax in zip(range(n), axes.flat, strict=False):
+        image = ax.imshow(W[:, unit].reshape(h, w), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        ax.set_title(f"unit {unit}", fontsize=8)
+    fig.suptitle(title or "First-layer weights of each unit (red > 0 > blue)")
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
+    return fig
