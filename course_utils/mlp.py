@@ -10,9 +10,8 @@ Row-major convention, and how it maps to textbooks
 --------------------------------------------------
 Here one sample is one *row*: a batch ``X`` has shape ``(m, n_0)`` (``m`` samples,
 ``n_0 = 784`` features). Layer ``l`` with ``n_{l-1}`` inputs and ``n_l`` units has
-``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of shape ``(n_l,)``:
-
-Here (samples x features), then column-major texts (features x samples):
+``W_l`` of shape ``(n_{l-1}, n_l)`` and ``b_l`` of shape ``(n_l,)``. Each quantity
+here (samples x features), then in column-major texts (features x samples):
 
 * input batch: ``X`` is ``(m, n_0)``; there ``X`` is ``(n_0, m)``.
 * weights: ``W_l`` is ``(n_{l-1}, n_l)``; there ``(n_l, n_{l-1})``, our ``W_l`` transposed.
