@@ -160,8 +160,8 @@ class MLP:
         """
         self._check_hyperparameters()
         X = self._check_X(X, "fit", n_features=None)
-        n_classes = self.n_classes if self.n_classes is not None else _max_label(y) + 1
-        y = _check_y(y, X, n_classes, "fit")
+        y = _check_y(y, X, self.n_classes, "fit")
+        n_classes = self.n_classes if self.n_classes is not None else int(y.max()) + 1
         validate = X_val is not None or y_val is not None
         if validate:
             if X_val is None or y_val is None:
@@ -355,15 +355,8 @@ class MLP:
         return X
 
 
-def _max_label(y: np.ndarray) -> int:
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.size == 0:
-        raise ValueError(f"y must be a non-empty 1-D array of integer labels (n_samples,), got "
-                         f"shape {y.shape} and dtype {y.dtype}.")
-    return int(y.max())
-
-
-def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int, who: str) -> np.ndarray:
+def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str) -> np.ndarray:
+    """Labels ``(n_samples,)`` in ``0..n_classes-1`` (only ``>= 0`` when ``n_classes`` is None)."""
     y = np.asarray(y)
     if y.ndim != 1:
         hint = " One-hot rows must become labels: Y.argmax(axis=1)." if y.ndim == 2 else ""
@@ -375,7 +368,10 @@ def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int, who: str) -> np.ndarr
     if n_rows is not None and len(y) != n_rows:
         raise ValueError(f"MLP.{who}: X has {n_rows} rows (shape {np.shape(X)}) but y has "
                          f"{len(y)} labels (shape {y.shape}); they must match.")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
+    if y.size and y.min() < 0:
+        raise ValueError(f"MLP.{who}: labels must be 0, 1, 2, ...; found the negative label "
+                         f"{y.min()}.")
+    if y.size and n_classes is not None and y.max() >= n_classes:
         raise ValueError(f"MLP.{who}: labels must lie in 0..{n_classes - 1}; found values from "
                          f"{y.min()} to {y.max()}.")
     return y

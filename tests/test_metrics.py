@@ -1,0 +1,59 @@
+"""Metrics: accuracy, confusion matrix (rows = truth), per-class accuracy, most-confused pairs."""
+
+import numpy as np
+import pytest
+from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+
+from course_utils.metrics import accuracy, confusion_matrix, most_confused_pairs, per_class_accuracy
+
+Y_TRUE = np.array([0, 1, 2, 2, 1, 0, 2, 2])
+Y_PRED = np.array([0, 2, 2, 1, 1, 0, 1, 0])
+
+
+def test_accuracy_is_the_fraction_of_correct_predictions():
+    assert accuracy(Y_TRUE, Y_PRED) == pytest.approx(4 / 8)
+
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns_like_sklearn():
+    cm = confusion_matrix(Y_TRUE, Y_PRED)
+    np.testing.assert_array_equal(cm, sk_confusion_matrix(Y_TRUE, Y_PRED))
+    assert cm[2, 1] == 2 and cm[1, 2] == 1
+    np.testing.assert_array_equal(cm.sum(axis=1), np.bincount(Y_TRUE))
+
+
+def test_confusion_matrix_has_num_classes_rows_even_for_absent_classes():
+    cm = confusion_matrix(Y_TRUE, Y_PRED, num_classes=5)
+    assert cm.shape == (5, 5) and cm[3:].sum() == 0 and cm.sum() == len(Y_TRUE)
+
+
+def test_per_class_accuracy_is_the_diagonal_over_row_sums_and_nan_for_empty_classes():
+    acc = per_class_accuracy(confusion_matrix(Y_TRUE, Y_PRED, num_classes=4))
+    np.testing.assert_allclose(acc[:3], [1.0, 0.5, 0.25])
+    assert np.isnan(acc[3])
+
+
+def test_most_confused_pairs_lists_off_diagonal_counts_largest_first():
+    cm = confusion_matrix(Y_TRUE, Y_PRED)
+    assert most_confused_pairs(cm, k=2) == [(2, 1, 2), (1, 2, 1)]
+    assert most_confused_pairs(cm, k=10) == [(2, 1, 2), (1, 2, 1), (2, 0, 1)]
+
+
+def test_most_confused_pairs_of_a_perfect_classifier_is_empty():
+    assert most_confused_pairs(confusion_matrix(Y_TRUE, Y_TRUE)) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: accuracy(Y_TRUE, Y_PRED[:3]), ValueError, "same shape|one shape"),
+        (lambda: accuracy(Y_TRUE, np.eye(8)), ValueError, "argmax"),
+        (lambda: accuracy(Y_TRUE, Y_PRED.astype(float)), TypeError, "integer"),
+        (lambda: confusion_matrix(Y_TRUE, Y_PRED, num_classes=2), ValueError, "num_classes=2"),
+        (lambda: confusion_matrix(Y_TRUE - 1, Y_PRED), ValueError, "negative"),
+        (lambda: most_confused_pairs(np.ones((2, 3), int)), ValueError, "square"),
+        (lambda: most_confused_pairs(np.eye(3, dtype=int), k=0), ValueError, "positive"),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
