@@ -302,11 +302,11 @@ def _check_dense_case(student_fn, dout, x, W) -> None:
     dx, dW, db = dense_backward(dout, x, W)
     inputs = (dout, x, W)
     compare_arrays(_DENSE, got[1], dW, inputs=inputs, mistakes=_dW_mistakes(),
-                   what="dW (the second value returned)")
+                   what="the weight gradient (the second value returned)")
     compare_arrays(_DENSE, got[2], db, inputs=inputs, mistakes=_db_mistakes(),
-                   what="db (the third value returned)")
+                   what="the bias gradient (the third value returned)")
     compare_arrays(_DENSE, got[0], dx, inputs=inputs, mistakes=_dx_mistakes(),
-                   what="dx (the first value returned)")
+                   what="the input gradient (the first value returned)")
 
 
 def _diagnose_dense_backward(student_fn) -> Feedback:
@@ -362,6 +362,8 @@ def check_dense_backward(student_fn):
 _STEP = "training_step"
 _PARAM_NAMES = ("W1", "b1", "W2", "b2")
 _STEP_LEARNING_RATE = 0.5
+_PARAM_WORDS = {"W1": "first-layer weights", "b1": "first-layer biases",
+                "W2": "second-layer weights", "b2": "second-layer biases"}
 
 
 def _step_inputs():
@@ -382,13 +384,15 @@ def _copy_params(params: dict) -> dict:
     return {name: value.copy() for name, value in params.items()}
 
 
-def _mistaken_step(sign=-1.0, update_bias=True, extra_softmax=False, loss_after=False):
+def _mistaken_step(sign=-1.0, update_bias=True, extra_softmax=False, loss_after=False,
+                   sum_not_mean=False):
     """What a training step with the given mistake returns and leaves in ``params``."""
     def step(params, X, y, learning_rate):
         loss, grads = _loss_and_gradients(params, X, y, extra_softmax=extra_softmax)
+        scale = learning_rate * (len(X) if sum_not_mean else 1)
         for name, grad in grads.items():
             if update_bias or name.startswith("W"):
-                params[name] += sign * learning_rate * grad
+                params[name] += sign * scale * grad
         if loss_after:
             loss, _ = _loss_and_gradients(params, X, y)
         return loss
@@ -408,11 +412,18 @@ _STEP_MISTAKES = {
         "Update all four entries of params: W1, b1, W2 and b2."),
     "extra softmax before the loss": (
         _mistaken_step(extra_softmax=True),
-        "You passed softmax(Z2) to softmax_cross_entropy, which applies a softmax itself: the "
-        "probabilities were squashed a second time. The loss is then stuck near log(k) and "
-        "the gradients are far too small.",
+        "Your loss and update are those of a softmax applied twice, as when softmax(Z2) is "
+        "passed to softmax_cross_entropy, which applies its own softmax: probabilities between "
+        "0 and 1 are squashed into an almost uniform distribution, the loss stays near log(k) "
+        "and the gradients are far too small.",
         "Give softmax_cross_entropy the logits Z2 (the output of the last dense layer), "
         "not probabilities."),
+    "gradient not divided by the batch size": (
+        _mistaken_step(sum_not_mean=True),
+        "Every parameter moved n times too far (n = batch size): your gradients are those of "
+        "the *sum* of the per-sample losses, while the loss is their mean. In (P - Y) / n the "
+        "1/n is easy to drop when you compute the output gradient yourself.",
+        "Use dZ2 = (P - Y) / n, as softmax_cross_entropy returns it, and no other 1/n."),
     "returned the loss after the update": (
         _mistaken_step(loss_after=True),
         "Your parameters are updated correctly, but the loss you return is computed with the "
@@ -462,7 +473,8 @@ def _diagnose_training_step(student_fn) -> Feedback:
                        what="the returned loss", rtol=1e-4, atol=1e-6)
         for name in _PARAM_NAMES:
             compare_arrays(_STEP, student_params[name], expected_params[name],
-                           what=f"the updated {name}", rtol=1e-4, atol=1e-6)
+                           what=f"the {_PARAM_WORDS[name]} after your update", rtol=1e-4,
+                           atol=1e-6)
         return "The loss and all four updated parameters match one SGD step."
 
     return diagnose(_STEP, procedure)
