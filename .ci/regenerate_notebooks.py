@@ -26,7 +26,7 @@ def main(paths: list[str]) -> int:
         subprocess.run(
             [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
              "--inplace", "--ExecutePreprocessor.timeout=900",
-             "--ExecutePreprocessor.record_timing=False", str(notebook)],
+             "--ExecutePreprocessor.record_timing=False", str(notebook.resolve())],
             env=env, check=True, cwd=notebook.resolve().parent,
         )
     return 0
