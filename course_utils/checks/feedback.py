@@ -176,7 +176,7 @@ def compare_arrays(
              hint="Did you forget the `return` statement?")
     got_array = np.asarray(got) if not isinstance(got, np.ndarray) else got
     if got_array.dtype == object:
-        stop(exercise, Status.MISTAKE, f"{what.capitalize()} is not a numeric array "
+        stop(exercise, Status.MISTAKE, f"{_sentence_case(what)} is not a numeric array "
              f"(got {type(got).__name__}).", hint="Return a NumPy array.")
 
     for candidate in mistakes:
@@ -188,24 +188,29 @@ def compare_arrays(
 
     if got_array.shape != expected.shape:
         stop(exercise, Status.MISTAKE,
-             f"{what.capitalize()} has shape {got_array.shape}; expected {expected.shape}.",
+             f"{_sentence_case(what)} has shape {got_array.shape}; expected {expected.shape}.",
              hint="Check which axis each operation works along, and whether a matrix needs "
                   "transposing.")
     if not np.all(np.isfinite(got_array)) and np.all(np.isfinite(expected)):
         bad = int(np.size(got_array) - np.count_nonzero(np.isfinite(got_array)))
         stop(exercise, Status.MISTAKE,
-             f"{what.capitalize()} contains {bad} NaN or infinite value(s) where the correct "
+             f"{_sentence_case(what)} contains {bad} NaN or infinite value(s) where the correct "
              "result is finite.",
              hint="Look for exp() of a large number, log(0), or a division by zero.")
     if not _matches(got_array, expected, rtol, atol):
         diff = np.abs(got_array.astype(np.float64) - expected.astype(np.float64))
         worst = np.unravel_index(int(np.nanargmax(diff)), diff.shape) if diff.ndim else ()
         stop(exercise, Status.MISTAKE,
-             f"{what.capitalize()} has the right shape {expected.shape} but wrong values: "
+             f"{_sentence_case(what)} has the right shape {expected.shape} but wrong values: "
              f"the largest difference is at index {tuple(int(i) for i in worst)}, "
              f"where you return {_fmt(got_array[worst])} and the correct value is "
              f"{_fmt(expected[worst])}.",
              hint="Test your function on a tiny input you can work out by hand.")
+
+
+def _sentence_case(text: str) -> str:
+    """Capitalise the first letter only (str.capitalize would turn "dW" into "Dw")."""
+    return text[:1].upper() + text[1:]
 
 
 def _matches(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
