@@ -201,9 +201,14 @@ class Dense(Layer):
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
-        dx, self.grads["W"], self.grads["b"] = dense_backward(
-            dout, self._take_cache(), compute_dx=self.compute_dx)
-        return dx
+        # The maths of dense_backward, written into the arrays allocated once in
+        # __init__: a fresh (784, 128) array on every batch costs about as much as
+        # the matrix product that fills it (the memory must be mapped and zeroed).
+        x, W = self._take_cache()
+        _check_dout(dout, (x.shape[0], W.shape[1]), x.dtype, "Dense.backward")
+        np.matmul(x.T, dout, out=self.grads["W"])
+        np.sum(dout, axis=0, out=self.grads["b"])
+        return dout @ W.T if self.compute_dx else None
 
     def __repr__(self) -> str:
         fan_in, fan_out = self.params["W"].shape
@@ -254,7 +259,7 @@ def _check_array(a: np.ndarray, who: str, name: str, ndim: int | None = None) ->
         raise TypeError(f"{who}: {name} must be a NumPy array, got {type(a).__name__}.")
     if ndim is not None and a.ndim != ndim:
         raise ValueError(f"{who}: {name} must be {ndim}-D, got shape {a.shape}.")
-    if not np.issubdtype(a.dtype, np.floating):
+    if a.dtype.kind != "f":
         raise TypeError(f"{who}: {name} must be floating point, got dtype {a.dtype}. "
                         "Convert with .astype(np.float32) (raw uint8 pixels: scale_to_unit first).")
 

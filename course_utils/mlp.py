@@ -198,10 +198,14 @@ class MLP:
         """One pass over ``(X, y)`` in shuffled mini-batches; returns mean loss and accuracy."""
         n, bs = len(X), self.batch_size
         order = self._shuffle_rng.permutation(n)
+        batch = np.empty((min(bs, n), X.shape[1]), dtype=X.dtype)  # reused by every batch
         total_loss, correct = 0.0, 0
         for start in range(0, n, bs):
             idx = order[start:start + bs]
-            loss, batch_correct = self._train_step(X.take(idx, axis=0), y.take(idx))
+            # mode="clip" lets take write straight into `out` (mode="raise" buffers a copy);
+            # the indices come from a permutation of range(n), so none is ever clipped.
+            xb = np.take(X, idx, axis=0, out=batch[:len(idx)], mode="clip")
+            loss, batch_correct = self._train_step(xb, y.take(idx))
             total_loss += loss * len(idx)
             correct += batch_correct
         return total_loss / n, correct / n
