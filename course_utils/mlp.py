@@ -277,7 +277,9 @@ class MLP:
         if self.l2:
             loss += 0.5 * self.l2 * sum(float(np.sum(W.astype(np.float64) ** 2))
                                         for W in self.coefs_)
-        grads = dict(zip(self.parameters(), self._grad_list(), strict=True))
+        # Copies: the layers overwrite their gradient arrays on the next backward pass.
+        grads = {name: g.copy() for name, g in
+                 zip(self.parameters(), self._grad_list(), strict=True)}
         return loss, grads
 
     def _evaluate(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:

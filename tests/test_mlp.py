@@ -197,3 +197,13 @@ def test_prediction_checks_feature_count_and_needs_a_fitted_network():
 def test_bad_hyperparameters_are_reported_at_fit(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         MLP(**kwargs).fit(X_OK, Y_OK)
+
+
+def test_loss_and_gradients_returns_arrays_that_later_calls_do_not_overwrite():
+    X, y = _data()
+    net = MLP(hidden_sizes=(8,)).initialize(20, 4)
+    _, first = net.loss_and_gradients(X[:8], y[:8])
+    kept = {name: g.copy() for name, g in first.items()}
+    net.loss_and_gradients(X[8:16], y[8:16])
+    for name, g in first.items():
+        np.testing.assert_array_equal(g, kept[name])
