@@ -79,14 +79,15 @@ def test_the_check_inputs_make_epsilon_inside_and_outside_the_root_differ():
 class BinomialDropout:
     """Correct inverted dropout drawn with rng.binomial instead of rng.random."""
 
-    def __init__(self, keep_prob, rng):
-        self.keep_prob, self.rng, self.scale = keep_prob, rng, None
+    def __init__(self, rate, rng):
+        self.rate, self.rng, self.scale = rate, rng, None
 
     def forward(self, x, training=True):
         if not training:
             return x
-        self.scale = self.rng.binomial(1, self.keep_prob, size=x.shape).astype(x.dtype)
-        self.scale /= x.dtype.type(self.keep_prob)
+        keep_prob = 1 - self.rate
+        self.scale = self.rng.binomial(1, keep_prob, size=x.shape).astype(x.dtype)
+        self.scale /= x.dtype.type(keep_prob)
         return x * self.scale
 
     def backward(self, dout):
@@ -99,7 +100,7 @@ def test_dropout_with_another_random_draw_passes():
 
 
 def test_reference_dropout_keeps_the_expected_activation():
-    layer = ch04.Dropout(0.6, np.random.default_rng(1))
+    layer = ch04.Dropout(0.4, np.random.default_rng(1))
     x = np.ones((400, 500), dtype=np.float32)
     assert abs(float(layer.forward(x).mean()) - 1.0) < 0.01
     assert layer.forward(x, training=False) is x
@@ -117,7 +118,7 @@ def test_dropout_that_drops_nothing_is_not_called_correct():
 
 def test_dropout_class_without_backward_is_reported():
     class ForwardOnly:
-        def __init__(self, keep_prob, rng):
+        def __init__(self, rate, rng):
             pass
 
         def forward(self, x, training=True):

@@ -10,10 +10,11 @@ Four exercises, with the conventions of :mod:`course_utils.optimizers` and
   step. ``t`` is the number of *this* step, 1 for the first update; :math:`\epsilon` is
   added **outside** the square root, :math:`w \leftarrow w - \eta\,\hat m/(\sqrt{\hat v}+\epsilon)`
   (as in the Adam paper, PyTorch and Keras).
-* ``Dropout(keep_prob, rng)``: a layer with ``forward(x, training=True)`` and
-  ``backward(dout)`` implementing *inverted* dropout: in training each unit is kept with
-  probability ``keep_prob`` and the kept ones are divided by ``keep_prob``; at inference
-  the layer is the identity.
+* ``Dropout(rate, rng)``: a layer with ``forward(x, training=True)`` and
+  ``backward(dout)`` implementing *inverted* dropout: in training each unit is dropped with
+  probability ``rate`` (kept with probability ``q = 1 - rate``, as in
+  :class:`course_utils.regularization.Dropout`, Keras and PyTorch) and the kept ones are
+  divided by ``q``; at inference the layer is the identity.
 * ``add_l2(data_loss, grads, params, lam) -> (loss, grads)``: L2 regularisation of the
   weight matrices only, for the objective
   :math:`L = L_\text{data} + \frac{\lambda}{2}\sum_l \lVert W_l \rVert^2`, whose gradient
@@ -372,30 +373,33 @@ _DROPOUT = "Dropout"
 
 
 class Dropout:
-    """Inverted dropout (reference for exercise 4.3).
+    """Inverted dropout (reference for exercise 4.3; the course's layer is
+    :class:`course_utils.regularization.Dropout`).
 
     Args:
-        keep_prob: probability of keeping each unit, in (0, 1].
+        rate: probability ``p`` of *dropping* each unit, in [0, 1) (the convention of Keras
+            and PyTorch); each unit is kept with probability ``q = 1 - p``.
         rng: ``np.random.Generator``; the source of the random masks.
 
     ``forward(x, training=True)``: ``x (n, d)`` -> ``(n, d)``, same dtype. In training, every
-    entry is kept with probability ``keep_prob`` (a new mask at every call) and the kept
-    ones are divided by ``keep_prob``, so the expected output equals ``x``; at inference
+    entry is kept with probability ``q`` (a new mask at every call) and the kept ones are
+    divided by ``q``, so the expected output equals ``x``; at inference
     (``training=False``) the input is returned unchanged.
     ``backward(dout)``: ``(n, d)`` -> ``(n, d)``: ``dout`` times the *same* scaled mask as
     the last training forward pass.
     """
 
-    def __init__(self, keep_prob: float, rng: np.random.Generator) -> None:
-        self.keep_prob = keep_prob
+    def __init__(self, rate: float, rng: np.random.Generator) -> None:
+        self.rate = rate
         self.rng = rng
         self.mask = None
 
     def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
         if not training:
             return x
-        keep = self.rng.random(x.shape) < self.keep_prob
-        self.mask = (keep / self.keep_prob).astype(x.dtype)
+        keep_prob = 1 - self.rate
+        keep = self.rng.random(x.shape) < keep_prob
+        self.mask = (keep / keep_prob).astype(x.dtype)
         return x * self.mask
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -405,24 +409,24 @@ class Dropout:
 def _dropout_variant(kind: str):
     class Mistaken(Dropout):
         def forward(self, x, training=True):
+            q = 1 - self.rate
             if kind == "at inference":
                 training = True
             if not training:
-                return x * self.keep_prob if kind == "scaled at inference" else x
+                return x * q if kind == "scaled at inference" else x
             if kind == "same mask" and self.mask is not None:
                 return x * self.mask
-            p = 1 - self.keep_prob if kind == "drop as keep" else self.keep_prob
-            keep = self.rng.random(x.shape) < p
-            scale = 1.0 if kind == "not rescaled" else 1 / self.keep_prob
+            keep = self.rng.random(x.shape) < (self.rate if kind == "rate as keep" else q)
+            scale = 1.0 if kind == "not rescaled" else 1 / q
             self.mask = (keep * scale).astype(x.dtype)
             if kind == "float64":
-                self.mask = keep / self.keep_prob
+                self.mask = keep / q
             return x * self.mask
 
         def backward(self, dout):
             if kind == "new mask in backward":
-                keep = self.rng.random(dout.shape) < self.keep_prob
-                return dout * (keep / self.keep_prob).astype(dout.dtype)
+                q = 1 - self.rate
+                return dout * ((self.rng.random(dout.shape) < q) / q).astype(dout.dtype)
             if kind == "backward unmasked":
                 return dout
             if kind == "backward not rescaled":
@@ -435,74 +439,66 @@ def _dropout_variant(kind: str):
 
 _DROPOUT_MISTAKES = {
     "dropout not rescaled (not inverted)": (
-        "dropout not rescaled (not inverted)",
         "The units you keep come out unchanged, so in training the layer's output is on "
-        "average keep_prob times its input, and the next layer sees smaller values in "
-        "training than at inference. Inverted dropout divides the kept units by keep_prob, "
-        "so that the expected output equals the input and inference needs no change.",
-        "out = x * mask / keep_prob (or build the mask already divided by keep_prob)."),
-    "keep_prob used as the drop probability": (
-        "keep_prob used as the drop probability",
-        "Only {kept:.0%} of the entries survived the forward pass; with keep_prob = {p} about "
-        "{p:.0%} should. You used keep_prob as the probability of *dropping* an entry.",
-        "Keep an entry when rng.random(x.shape) < keep_prob."),
+        "average q = 1 - rate times its input, and the next layer sees smaller values in "
+        "training than at inference. Inverted dropout divides the kept units by q, so that "
+        "the expected output equals the input and inference needs no change.",
+        "out = x * keep / (1 - rate), where keep is the boolean mask."),
+    "rate used as the keep probability": (
+        "Only {kept:.0%} of the entries survived the forward pass; with rate = {p} about "
+        "{q:.0%} should. rate is the probability of *dropping* an entry, and you used it as "
+        "the probability of keeping one.",
+        "Keep an entry when rng.random(x.shape) < 1 - rate."),
     "same mask for every batch": (
-        "same mask for every batch",
         "Two training forward passes dropped exactly the same units: the mask is drawn once "
         "and reused. Dropout's point is a *different* random sub-network at every step.",
         "Draw a new mask inside forward, at every call with training=True."),
     "mask regenerated in backward": (
-        "mask regenerated in backward",
         "Your backward pass multiplies dout by a *new* random mask: the gradient then flows "
         "through units that were dropped in the forward pass (and is blocked at units that "
         "were kept). The backward pass must use exactly the mask of the forward pass.",
         "Store the scaled mask in forward (self.mask = ...) and return dout * self.mask."),
     "backward ignores the mask": (
-        "backward ignores the mask",
         "Your backward pass returns dout unchanged. A dropped unit did not affect the output, "
-        "so its gradient is 0; a kept one was multiplied by 1/keep_prob, and so is its "
+        "so its gradient is 0; a kept one was multiplied by 1 / (1 - rate), and so is its "
         "gradient.",
         "return dout * self.mask, with the scaled mask saved by forward."),
     "backward not rescaled": (
-        "backward not rescaled",
-        "Your backward pass zeroes the right entries but does not divide by keep_prob. The "
-        "forward pass computed x * mask / keep_prob, so its derivative is mask / keep_prob.",
+        "Your backward pass zeroes the right entries but does not divide by 1 - rate. The "
+        "forward pass computed x * keep / (1 - rate), so its derivative is keep / (1 - rate).",
         "Multiply dout by the same scaled mask as the forward pass."),
     "dropout applied at inference": (
-        "dropout applied at inference",
         "With training=False your layer still drops units: predictions become random and "
         "worse. At inference inverted dropout is the identity (the rescaling during training "
         "already made the expected activations match).",
         "if not training: return x"),
-    "output scaled by keep_prob at inference": (
-        "output scaled by keep_prob at inference",
-        "With training=False you multiply by keep_prob. That is the rule of the original, "
-        "non-inverted dropout; with inverted dropout (kept units divided by keep_prob in "
+    "output scaled at inference": (
+        "With training=False you multiply by 1 - rate. That is the rule of the original, "
+        "non-inverted dropout; with inverted dropout (kept units divided by 1 - rate in "
         "training) inference must leave x unchanged, or the activations shrink.",
         "if not training: return x"),
     "float32 input returned as float64": (
-        "float32 input returned as float64",
         "The values are right, but a float32 input came back as float64: a boolean mask "
-        "divided by keep_prob is float64, and multiplying by it upcasts. The network works "
-        "in float32 (half the memory and time); the next layer would reject the mix.",
-        "Convert the mask: mask = (keep / self.keep_prob).astype(x.dtype)."),
+        "divided by a Python float is float64, and multiplying by it upcasts. The network "
+        "works in float32 (half the memory and time); the next layer would reject the mix.",
+        "Convert the mask: mask = (keep / (1 - self.rate)).astype(x.dtype)."),
 }
 
 _DROPOUT_KINDS = {
     "dropout not rescaled (not inverted)": "not rescaled",
-    "keep_prob used as the drop probability": "drop as keep",
+    "rate used as the keep probability": "rate as keep",
     "same mask for every batch": "same mask",
     "mask regenerated in backward": "new mask in backward",
     "backward ignores the mask": "backward unmasked",
     "backward not rescaled": "backward not rescaled",
     "dropout applied at inference": "at inference",
-    "output scaled by keep_prob at inference": "scaled at inference",
+    "output scaled at inference": "scaled at inference",
     "float32 input returned as float64": "float64",
 }
 
 
 def _say(name: str, **fmt) -> None:
-    _, explanation, hint = _DROPOUT_MISTAKES[name]
+    explanation, hint = _DROPOUT_MISTAKES[name]
     stop(_DROPOUT, Status.MISTAKE, explanation.format(**fmt), hint=hint, mistake=name)
 
 
@@ -519,13 +515,14 @@ def _check_array_out(got, x: np.ndarray, what: str) -> np.ndarray:
 
 
 def _diagnose_dropout(student_cls) -> Feedback:
-    keep_prob = 0.8
+    rate = 0.2
+    q = 1 - rate
 
     def procedure() -> str:
         data = np.random.default_rng(43)
         x = data.uniform(0.5, 1.5, size=(200, 60)).astype(np.float32)   # no zeros
         dout = data.uniform(0.5, 1.5, size=x.shape).astype(np.float32)
-        layer = _call(_DROPOUT, student_cls, keep_prob, np.random.default_rng(7))
+        layer = _call(_DROPOUT, student_cls, rate, np.random.default_rng(7))
         for method in ("forward", "backward"):
             if not callable(getattr(layer, method, None)):
                 stop(_DROPOUT, Status.MISTAKE, f"The layer has no {method} method.",
@@ -537,31 +534,30 @@ def _diagnose_dropout(student_cls) -> Feedback:
         fraction = float(kept.mean())
         if fraction > 0.999:
             stop(_DROPOUT, Status.MISTAKE, "In training, no entry was dropped.",
-                 hint="Multiply x by a random mask: keep = rng.random(x.shape) < keep_prob.")
-        if abs(fraction - (1 - keep_prob)) < 0.03:
-            _say("keep_prob used as the drop probability", kept=fraction, p=keep_prob)
-        if abs(fraction - keep_prob) > 0.03:
+                 hint="Multiply x by a random mask: keep = rng.random(x.shape) < 1 - rate.")
+        if abs(fraction - rate) < 0.03:
+            _say("rate used as the keep probability", kept=fraction, p=rate, q=q)
+        if abs(fraction - q) > 0.03:
             stop(_DROPOUT, Status.MISTAKE,
-                 f"In training {fraction:.1%} of the entries were kept; with keep_prob = "
-                 f"{keep_prob} about {keep_prob:.0%} should be.",
-                 hint="Keep an entry when rng.random(x.shape) < keep_prob.")
+                 f"In training {fraction:.1%} of the entries were kept; with rate = {rate} "
+                 f"about {q:.0%} should be.",
+                 hint="Keep an entry when rng.random(x.shape) < 1 - rate.")
         if _close(out[kept], x[kept]):
             _say("dropout not rescaled (not inverted)")
-        if not _close(out[kept], x[kept] / keep_prob, rtol=1e-5):
-            stop(_DROPOUT, Status.MISTAKE,
-                 "The kept entries are not x / keep_prob.",
-                 hint="out = x * keep / keep_prob, where keep is the boolean mask.")
+        if not _close(out[kept], x[kept] / q):
+            stop(_DROPOUT, Status.MISTAKE, "The kept entries are not x / (1 - rate).",
+                 hint="out = x * keep / (1 - rate), where keep is the boolean mask.")
         if out.dtype != x.dtype:
             _say("float32 input returned as float64")
 
         dx = _check_array_out(_call(_DROPOUT, layer.backward, dout), x, "backward(dout)")
-        expected_dx = dout * (kept / np.float32(keep_prob))
+        expected_dx = dout * (kept / q)
         if not _close(dx, expected_dx):
             if _close(dx, dout):
                 _say("backward ignores the mask")
             if _close(dx, dout * kept):
                 _say("backward not rescaled")
-            if abs(float((dx != 0).mean()) - keep_prob) < 0.03:
+            if abs(float((dx != 0).mean()) - q) < 0.03:
                 _say("mask regenerated in backward")
             compare_arrays(_DROPOUT, dx, expected_dx, what="backward(dout)")
 
@@ -575,12 +571,12 @@ def _diagnose_dropout(student_cls) -> Feedback:
         if not _close(at_inference, x):
             if np.count_nonzero(at_inference == 0):
                 _say("dropout applied at inference")
-            if _close(at_inference, x * keep_prob):
-                _say("output scaled by keep_prob at inference")
+            if _close(at_inference, x * q):
+                _say("output scaled at inference")
             compare_arrays(_DROPOUT, at_inference, x, what="forward(x, training=False)")
-        return (f"In training about {keep_prob:.0%} of the entries are kept and divided by "
-                "keep_prob, with a new mask at every call; backward reuses the forward mask; "
-                "at inference the layer is the identity.")
+        return (f"With rate = {rate}, about {q:.0%} of the entries are kept in training and "
+                "divided by 1 - rate, with a new mask at every call; backward reuses the forward "
+                "mask; at inference the layer is the identity.")
 
     return diagnose(_DROPOUT, procedure)
 
@@ -596,7 +592,6 @@ DROPOUT = Exercise(
 def check_dropout(student_cls):
     """Check exercise 4.3 (inverted dropout); returns the class to use from here on."""
     return DROPOUT.check(student_cls)
-
 
 # ---------------------------------------------------------------- exercise 4.4: L2 gradient term
 
