@@ -172,6 +172,7 @@ class Dense(Layer):
     Args:
         fan_in, fan_out: input and output sizes.
         init: weight scheme of :func:`course_utils.initializers.init_weights`; biases start at 0.
+        init_scale: multiplies the standard deviation of ``init`` (``scale=`` of ``init_weights``).
         rng: ``np.random.Generator`` or integer seed for the weights.
         dtype: ``np.float32`` (training) or ``np.float64`` (gradient checks).
         compute_dx: False for the first layer of a network: ``backward`` then returns
@@ -180,9 +181,9 @@ class Dense(Layer):
 
     def __init__(self, fan_in: int, fan_out: int, init: str = "he",
                  rng: np.random.Generator | int | None = None, dtype: type = np.float32,
-                 compute_dx: bool = True) -> None:
+                 compute_dx: bool = True, init_scale: float = 1.0) -> None:
         super().__init__()
-        W = init_weights(fan_in, fan_out, init, rng, dtype)
+        W = init_weights(fan_in, fan_out, init, rng, dtype, scale=init_scale)
         self.params = {"W": W, "b": np.zeros(fan_out, dtype=dtype)}
         self.grads = {"W": np.zeros_like(W), "b": np.zeros(fan_out, dtype=dtype)}
         self.compute_dx = compute_dx

@@ -41,11 +41,13 @@ from __future__ import annotations
 import copy
 import numbers
 import sys
+from collections.abc import Sequence
 
 import numpy as np
 
 from course_utils.layers import ACTIVATIONS, Dense, Layer
 from course_utils.optim import SGD, Optimizer
+from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
 
 
@@ -56,6 +58,8 @@ class MLP:
         hidden_sizes: units of each hidden layer, e.g. ``(128,)``; ``()`` = softmax regression.
         activation: ``"relu"``, ``"sigmoid"`` or ``"tanh"`` for the hidden layers.
         init: weight initialisation (see :mod:`course_utils.initializers`); biases start at 0.
+        init_scale: multiplies the standard deviation of ``init`` (e.g. 0.01 or 10 to show
+            what too small or too large a start does; notebook 04).
         learning_rate: SGD step size (ignored when ``optimizer`` is given).
         batch_size: samples per mini-batch (the last batch of an epoch may be smaller).
         epochs: passes over the training data in :meth:`fit`.
@@ -71,6 +75,14 @@ class MLP:
             are committed.
         dtype: ``np.float32`` for training; ``np.float64`` for gradient checks.
         n_classes: number of classes; default ``max(y) + 1`` of the training labels.
+        dropout: drop probability of a :class:`course_utils.regularization.Dropout` layer
+            after every hidden activation (0 = none; notebook 04).
+        callbacks: objects called after every epoch of :meth:`fit` as
+            ``cb.on_epoch_end(model, epoch, history_)``; training stops when one returns
+            True. ``cb.on_train_begin(model)`` and ``cb.on_train_end(model)`` are called
+            when they exist (e.g. :class:`course_utils.callbacks.EarlyStopping`, which
+            restores the best weights at the end). The objects themselves are used, not
+            copies, so their attributes can be read after training.
 
     Attributes (after :meth:`fit` or :meth:`initialize`):
         layers_: the list of layer objects, input to output.
@@ -91,7 +103,8 @@ class MLP:
                  epochs: int = 10, l2: float = 0.0, seed: int = 0,
                  optimizer: Optimizer | None = None, verbose: bool = False,
                  progress: bool = False, dtype: type = np.float32,
-                 n_classes: int | None = None) -> None:
+                 n_classes: int | None = None, init_scale: float = 1.0, dropout: float = 0.0,
+                 callbacks: Sequence = ()) -> None:
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.init = init
@@ -105,6 +118,9 @@ class MLP:
         self.progress = progress
         self.dtype = dtype
         self.n_classes = n_classes
+        self.init_scale = init_scale
+        self.dropout = dropout
+        self.callbacks = callbacks
 
     # ------------------------------------------------------------------ set-up
 
@@ -118,14 +134,18 @@ class MLP:
         for name, value in (("n_features", n_features), ("n_classes", n_classes)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-        init_rng, self._shuffle_rng = np.random.default_rng(self.seed).spawn(2)
+        # Independent streams; child i of spawn(k) does not depend on k, so adding a
+        # stream never changes the weights or the shuffling of existing runs.
+        init_rng, self._shuffle_rng, dropout_rng = np.random.default_rng(self.seed).spawn(3)
         sizes = [int(n_features), *self.hidden_sizes, int(n_classes)]
         self.layers_: list[Layer] = []
         for i in range(len(sizes) - 1):
             self.layers_.append(Dense(sizes[i], sizes[i + 1], self.init, init_rng, self.dtype,
-                                      compute_dx=i > 0))
+                                      compute_dx=i > 0, init_scale=self.init_scale))
             if i < len(sizes) - 2:
                 self.layers_.append(ACTIVATIONS[self.activation]())
+                if self.dropout > 0:
+                    self.layers_.append(Dropout(self.dropout, rng=dropout_rng))
         self._dense = [layer for layer in self.layers_ if isinstance(layer, Dense)]
         self.coefs_ = [layer.params["W"] for layer in self._dense]
         self.intercepts_ = [layer.params["b"] for layer in self._dense]
@@ -171,7 +191,11 @@ class MLP:
         self.initialize(X.shape[1], n_classes)
         if validate:
             self.history_.update(val_loss=[], val_accuracy=[])
-        for epoch in self._epochs():
+        for callback in self.callbacks:
+            if hasattr(callback, "on_train_begin"):
+                callback.on_train_begin(self)
+        epochs = self._epochs()
+        for epoch in epochs:
             loss, acc = self._train_epoch(X, y)
             self.history_["loss"].append(loss)
             self.history_["accuracy"].append(acc)
@@ -184,7 +208,17 @@ class MLP:
                 line += f"  val_loss {val_loss:.4f}  val_accuracy {val_acc:.1%}"
             if self.verbose:
                 print(line, flush=True)
+            if self.progress:
+                epochs.set_postfix_str(line.split("  ", 1)[1], refresh=False)
             self.optimizer_.on_epoch_end(epoch)
+            stop = [bool(cb.on_epoch_end(self, epoch, self.history_)) for cb in self.callbacks]
+            if any(stop):
+                break
+        if self.progress:
+            epochs.close()
+        for callback in self.callbacks:
+            if hasattr(callback, "on_train_end"):
+                callback.on_train_end(self)
         return self
 
     def _epochs(self):
@@ -330,6 +364,17 @@ class MLP:
             raise TypeError(f"seed must be an integer, got {self.seed!r}.")
         if np.dtype(self.dtype) not in (np.float32, np.float64):
             raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype!r}.")
+        for name in ("init_scale", "dropout"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+                    or not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
+        if self.dropout >= 1:
+            raise ValueError(f"dropout is a drop probability in [0, 1), got {self.dropout!r}.")
+        if isinstance(self.callbacks, (str, bytes)) or not all(
+                hasattr(cb, "on_epoch_end") for cb in self.callbacks):
+            raise TypeError("callbacks must be a sequence of objects with an on_epoch_end(model, "
+                            f"epoch, history) method, got {self.callbacks!r}.")
         if self.n_classes is not None and not (positive_int(self.n_classes)
                                                and self.n_classes >= 2):
             raise ValueError(f"n_classes must be an integer >= 2, got {self.n_classes!r}.")

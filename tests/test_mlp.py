@@ -192,7 +192,9 @@ def test_prediction_checks_feature_count_and_needs_a_fitted_network():
     [({"hidden_sizes": 128}, "tuple"), ({"hidden_sizes": (0,)}, "tuple"),
      ({"activation": "softmax"}, "activation"), ({"batch_size": 0}, "batch_size"),
      ({"epochs": 2.5}, "epochs"), ({"learning_rate": -1.0}, "learning_rate"),
-     ({"l2": -0.1}, "l2"), ({"optimizer": "adam"}, "Optimizer"), ({"seed": None}, "seed")],
+     ({"l2": -0.1}, "l2"), ({"optimizer": "adam"}, "Optimizer"), ({"seed": None}, "seed"),
+     ({"dropout": 1.0}, "dropout"), ({"init_scale": -1.0}, "init_scale"),
+     ({"callbacks": [print]}, "on_epoch_end")],
 )
 def test_bad_hyperparameters_are_reported_at_fit(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -207,3 +209,61 @@ def test_loss_and_gradients_returns_arrays_that_later_calls_do_not_overwrite():
     net.loss_and_gradients(X[8:16], y[8:16])
     for name, g in first.items():
         np.testing.assert_array_equal(g, kept[name])
+
+
+def test_init_scale_multiplies_the_initial_weights():
+    base = MLP(hidden_sizes=(8,)).initialize(20, 4)
+    scaled = MLP(hidden_sizes=(8,), init_scale=0.01).initialize(20, 4)
+    for W, W_scaled in zip(base.coefs_, scaled.coefs_, strict=True):
+        np.testing.assert_allclose(W_scaled, 0.01 * W, rtol=1e-6)
+
+
+def test_dropout_adds_a_layer_after_each_hidden_activation_and_zero_dropout_changes_nothing():
+    from course_utils.regularization import Dropout
+
+    net = MLP(hidden_sizes=(8, 6), dropout=0.5).initialize(20, 4)
+    assert [type(layer) for layer in net.layers_] == [Dense, ReLU, Dropout, Dense, ReLU, Dropout,
+                                                      Dense]
+    X, y = _data()
+    plain = MLP(hidden_sizes=(8,), epochs=2).fit(X, y)
+    assert MLP(hidden_sizes=(8,), epochs=2, dropout=0.0).fit(X, y).history_ == plain.history_
+    dropped = MLP(hidden_sizes=(8,), epochs=2, dropout=0.5).fit(X, y)
+    np.testing.assert_array_equal(dropped.predict(X), dropped.predict(X))  # inference: no masks
+    assert dropped.history_ != plain.history_
+
+
+def test_callbacks_are_called_every_epoch_and_can_stop_training():
+    calls = []
+
+    class StopAfterTwo:
+        def on_train_begin(self, model):
+            calls.append("begin")
+
+        def on_epoch_end(self, model, epoch, history):
+            calls.append((epoch, len(history["loss"])))
+            return epoch == 1
+
+        def on_train_end(self, model):
+            calls.append("end")
+
+    X, y = _data()
+    net = MLP(hidden_sizes=(8,), epochs=10, callbacks=[StopAfterTwo()]).fit(X, y)
+    assert calls == ["begin", (0, 1), (1, 2), "end"]
+    assert len(net.history_["loss"]) == 2
+
+
+def test_early_stopping_callback_restores_the_best_weights():
+    from course_utils.callbacks import EarlyStopping
+
+    X, y = _data()
+    stopper = EarlyStopping(patience=2)
+    net = MLP(hidden_sizes=(16,), learning_rate=0.5, epochs=40, callbacks=[stopper]).fit(
+        X, y, X[:16], (y[:16] + 1) % 4)  # validation labels that training cannot predict
+    assert len(net.history_["loss"]) < 40
+    best = int(np.argmin(net.history_["val_loss"]))
+    assert stopper.best_epoch_ == best
+    logits = net.forward(X[:16])
+    log_p = logits - logits.max(1, keepdims=True)
+    log_p -= np.log(np.exp(log_p).sum(1, keepdims=True))
+    val_loss = -log_p[np.arange(16), (y[:16] + 1) % 4].mean()
+    assert val_loss == pytest.approx(net.history_["val_loss"][best], rel=1e-5)
