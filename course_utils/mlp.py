@@ -70,9 +70,10 @@ class MLP:
         optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
             :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
         verbose: print one line per epoch (deterministic: rounded numbers, no timings).
-        progress: show a tqdm progress bar over the epochs on stderr, for interactive use.
-            Its refreshes depend on timing, so keep it off in notebooks whose outputs
-            are committed.
+        progress: show a tqdm progress bar over the epochs, for interactive use. In a
+            terminal it redraws on stderr as often as timing allows; in Jupyter it is a
+            widget whose saved text is its 0% starting state. Keep it off in notebooks
+            whose outputs are committed; use ``verbose`` there.
         dtype: ``np.float32`` for training; ``np.float64`` for gradient checks.
         n_classes: number of classes; default ``max(y) + 1`` of the training labels.
         dropout: drop probability of a :class:`course_utils.regularization.Dropout` layer
