@@ -65,8 +65,9 @@ class MLP:
         epochs: passes over the training data in :meth:`fit`.
         l2: weight decay ``lambda``: the objective is mean cross-entropy
             ``+ (lambda / 2) * sum of squared weights`` (biases are not penalised).
-            scikit-learn's ``alpha`` is the same penalty divided by the batch size.
-        seed: seeds the weights and the shuffling (two independent streams).
+            scikit-learn's ``MLPClassifier`` divides its ``alpha`` by the batch size, so
+            ``l2 = alpha / batch_size`` gives the same updates.
+        seed: seeds the weights, the shuffling and the dropout masks (independent streams).
         optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
             :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
         verbose: print one line per epoch (deterministic: rounded numbers, no timings).
