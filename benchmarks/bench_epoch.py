@@ -2,6 +2,7 @@
 
     python benchmarks/bench_epoch.py                    # embedded mnist-5k (4,000 training images)
     python benchmarks/bench_epoch.py --dataset mnist    # full MNIST (60,000), if available
+    python benchmarks/bench_epoch.py --dataset fashion-mnist   # same shapes as full MNIST
     python benchmarks/bench_epoch.py --threads 1        # limit BLAS threads (as the notebooks do)
 
 Compares, with identical hyper-parameters (batch 64, plain SGD with a constant
@@ -108,7 +109,8 @@ def blas_description() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="mnist-5k", help="mnist-5k (default) or mnist")
+    parser.add_argument("--dataset", default="mnist-5k",
+                        help="mnist-5k (default, embedded), mnist or fashion-mnist")
     parser.add_argument("--epochs", type=int, default=5, help="epochs per timed run")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs (median reported)")
     parser.add_argument("--learning-rate", type=float, default=0.1)
