@@ -1,0 +1,300 @@
+"""An interactive training playground: pick hyper-parameters, press Train, watch (notebook 04).
+
+Controls: learning rate (log slider), optimiser, hidden units, L2 strength,
+dropout rate and epochs; a Train button; a progress bar; a loss/accuracy plot
+redrawn as training proceeds; a status line with the final numbers.
+
+One run trains a one-hidden-layer :class:`course_utils.mlp.MLP` on a small
+training subset (2000 images by default) for at most ``max_epochs`` epochs, so
+it takes a few seconds and the kernel is busy only that long. Drawing the
+figure costs more than an epoch of training, so the plot is redrawn at most
+:data:`MAX_REDRAWS` times per run (see :func:`redraw_epochs`). The same seed
+and the same settings give the same curves.
+
+The logic lives in plain functions -- :func:`make_model` (settings -> network),
+:func:`describe_run` (history -> status line), :func:`redraw_epochs` (when to
+redraw), :func:`playground_data` (data subset) -- and in
+:meth:`TrainingPlayground.train`, the Train button's callback, which tests call
+directly without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import display
+from threadpoolctl import threadpool_limits
+
+from course_utils.mlp import MLP
+from course_utils.optimizers import OPTIMIZERS, make_optimizer
+from course_utils.plotting.training import plot_history
+
+#: L2 strengths offered by the slider (0 = off).
+L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
+#: Hidden-layer widths offered by the slider.
+HIDDEN_CHOICES = (8, 16, 32, 64, 128, 256)
+#: Upper limit on plot redraws per run (each costs about 0.1-0.2 s).
+MAX_REDRAWS = 8
+
+_OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov",
+                     "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One run's hyper-parameters, as read from the controls.
+
+    Attributes:
+        learning_rate: step size (> 0).
+        optimizer: one of :data:`course_utils.optimizers.OPTIMIZERS`.
+        hidden_units: width of the single hidden ReLU layer.
+        l2: coupled L2 strength :math:`\\lambda` (``MLP(l2=...)``), 0 = off.
+        dropout: drop rate after the hidden layer, in [0, 1).
+        epochs: passes over the training subset.
+        batch_size: samples per mini-batch.
+    """
+
+    learning_rate: float = 0.1
+    optimizer: str = "sgd"
+    hidden_units: int = 64
+    l2: float = 0.0
+    dropout: float = 0.0
+    epochs: int = 10
+    batch_size: int = 64
+
+
+def make_model(settings: Settings, seed: int = 0, callbacks=()) -> MLP:
+    """The network a run trains: ``784 -> hidden_units (ReLU) -> 10``, He initialisation.
+
+    Args:
+        settings: the hyper-parameters.
+        seed: seeds weights, shuffling and dropout masks.
+        callbacks: passed to ``MLP(callbacks=...)`` (the playground itself, for its live plot).
+    """
+    if not isinstance(settings, Settings):
+        raise TypeError(f"make_model expects a Settings object, got {settings!r}.")
+    return MLP(hidden_sizes=(settings.hidden_units,), activation="relu", init="he",
+               batch_size=settings.batch_size, epochs=settings.epochs, l2=settings.l2,
+               dropout=settings.dropout, seed=seed, callbacks=callbacks,
+               optimizer=make_optimizer(settings.optimizer, settings.learning_rate))
+
+
+def redraw_epochs(epochs: int, max_redraws: int = MAX_REDRAWS) -> list[int]:
+    """The epochs (1-based) after which the plot is redrawn: evenly spaced, always the last.
+
+    Every ``ceil(epochs / max_redraws)``-th epoch, plus the final one; e.g. 20 epochs
+    with ``max_redraws=8`` -> ``[3, 6, 9, 12, 15, 18, 20]``.
+    """
+    every = -(-epochs // max_redraws)
+    return sorted({*range(every, epochs + 1, every), epochs})
+
+
+def describe_run(history: dict[str, list[float]], settings: Settings) -> str:
+    """One line summarising a run: the settings and the last epoch's numbers.
+
+    A loss that is NaN or infinite is reported as a divergence.
+    """
+    done = len(history.get("loss", []))
+    head = (f"{_OPTIMIZER_LABELS[settings.optimizer]}, learning rate {settings.learning_rate:.2g}, "
+            f"{settings.hidden_units} hidden units, L2 {settings.l2:g}, "
+            f"dropout {settings.dropout:.1f}")
+    if done == 0:
+        return f"{head}: not trained yet."
+    loss = history["loss"][-1]
+    if not np.isfinite(loss):
+        return (f"{head}: diverged in epoch {done} (the loss became NaN or infinite); "
+                "try a smaller learning rate.")
+    line = (f"{head} -- after {done} epochs: training loss {loss:.4f}, "
+            f"training accuracy {history['accuracy'][-1]:.1%}")
+    if history.get("val_accuracy"):
+        line += (f", validation loss {history['val_loss'][-1]:.4f}, "
+                 f"validation accuracy {history['val_accuracy'][-1]:.1%}")
+    return line + "."
+
+
+def playground_data(dataset: str = "mnist-5k", n_train: int = 2000, n_val: int = 500,
+                    seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A small stratified training/validation split for the playground.
+
+    Pixels are flattened and scaled to [0, 1] (float32). The validation images
+    come from the training part of the dataset (the test set stays untouched).
+
+    Returns:
+        ``X_train (n_train, 784)``, ``y_train (n_train,)``, ``X_val (n_val, 784)``, ``y_val``.
+    """
+    from course_utils.data import load_dataset
+    from course_utils.preprocessing import flatten, scale_to_unit, stratified_split
+
+    data = load_dataset(dataset)
+    X = scale_to_unit(flatten(data.train_images))
+    y = data.train_labels
+    if not (isinstance(n_train, int) and isinstance(n_val, int) and n_train >= 10
+            and n_val >= 10 and n_train + n_val <= len(X)):
+        raise ValueError(f"n_train and n_val must be integers >= 10 with n_train + n_val <= "
+                         f"{len(X)} (the size of {dataset!r}'s training set); got {n_train!r} "
+                         f"and {n_val!r}.")
+    X_rest, X_val, y_rest, y_val = stratified_split(X, y, val_fraction=n_val / len(X), seed=seed)
+    if n_train < len(X_rest):
+        X_rest, _, y_rest, _ = stratified_split(X_rest, y_rest,
+                                                val_fraction=1 - n_train / len(X_rest), seed=seed)
+    return X_rest, y_rest, X_val, y_val
+
+
+class TrainingPlayground(widgets.VBox):
+    """The controls, the Train button, a progress bar, the live plot and a status line.
+
+    Build it with :func:`training_playground`. ``train()`` is the Train button's
+    callback; call it directly to train with the current control values.
+
+    Attributes:
+        learning_rate: ``FloatLogSlider`` (1e-4 .. 1).
+        optimizer: ``Dropdown`` of :data:`course_utils.optimizers.OPTIMIZERS`.
+        hidden_units, l2: ``SelectionSlider``\\ s over :data:`HIDDEN_CHOICES`, :data:`L2_CHOICES`.
+        dropout: ``FloatSlider`` (0 .. 0.8); epochs: ``IntSlider`` (1 .. ``max_epochs``).
+        train_button: ``Button``; progress: ``IntProgress`` (epochs done);
+        status: ``HTML`` line; plot: ``Output`` with the figure.
+        model_: the network of the last run; history_: its ``history_``;
+        runs_: number of runs so far; redraws_: number of plot redraws so far.
+    """
+
+    def __init__(self, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
+                 y_val: np.ndarray, max_epochs: int = 20, seed: int = 0) -> None:
+        self.X_train, self.y_train, self.X_val, self.y_val = X_train, y_train, X_val, y_val
+        self.seed = seed
+        default = Settings()
+        style = {"description_width": "110px"}
+        layout = widgets.Layout(width="420px")
+        self.learning_rate = widgets.FloatLogSlider(
+            value=default.learning_rate, base=10, min=-4, max=0, step=0.25,
+            description="learning rate", readout_format=".0e", continuous_update=False,
+            style=style, layout=layout)
+        self.optimizer = widgets.Dropdown(
+            options=[(_OPTIMIZER_LABELS[name], name) for name in OPTIMIZERS],
+            value=default.optimizer, description="optimiser", style=style, layout=layout)
+        self.hidden_units = widgets.SelectionSlider(
+            options=list(HIDDEN_CHOICES), value=default.hidden_units, description="hidden units",
+            continuous_update=False, style=style, layout=layout)
+        self.l2 = widgets.SelectionSlider(
+            options=[(f"{v:g}", v) for v in L2_CHOICES], value=default.l2, description="L2",
+            continuous_update=False, style=style, layout=layout)
+        self.dropout = widgets.FloatSlider(
+            value=default.dropout, min=0.0, max=0.8, step=0.1, description="dropout",
+            readout_format=".1f", continuous_update=False, style=style, layout=layout)
+        self.epochs = widgets.IntSlider(
+            value=min(default.epochs, max_epochs), min=1, max=max_epochs, description="epochs",
+            continuous_update=False, style=style, layout=layout)
+        self.train_button = widgets.Button(description="Train", button_style="primary",
+                                           icon="play")
+        self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs.value,
+                                            description="epoch 0", style=style, layout=layout)
+        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.")
+        self.plot = widgets.Output()
+        self.model_: MLP | None = None
+        self.history_: dict[str, list[float]] = {}
+        self.runs_ = 0
+        self.redraws_ = 0
+        self._settings = default
+        self.train_button.on_click(self.train)
+        controls = widgets.VBox([self.learning_rate, self.optimizer, self.hidden_units, self.l2,
+                                 self.dropout, self.epochs])
+        super().__init__([controls, widgets.HBox([self.train_button, self.progress]),
+                          self.status, self.plot])
+
+    def settings(self) -> Settings:
+        """The hyper-parameters currently set on the controls."""
+        return Settings(learning_rate=float(self.learning_rate.value),
+                        optimizer=self.optimizer.value,
+                        hidden_units=int(self.hidden_units.value), l2=float(self.l2.value),
+                        dropout=round(float(self.dropout.value), 2),
+                        epochs=int(self.epochs.value))
+
+    def train(self, _button=None) -> MLP:
+        """Train one network with the current settings (the Train button's callback).
+
+        Resets the progress bar, then after every epoch advances it and redraws the
+        plot; finally writes the summary into the status line. Returns the network.
+        """
+        self._settings = settings = self.settings()
+        self.train_button.disabled = True  # no second run while this one is going
+        self.progress.value, self.progress.max = 0, settings.epochs
+        self._redraw_at = set(redraw_epochs(settings.epochs))
+        self.progress.description = "epoch 0"
+        self.progress.bar_style = ""
+        self.status.value = "Training ..."
+        try:
+            model = make_model(settings, seed=self.seed, callbacks=[self])
+            # One BLAS thread: the matrices are small, and on a busy machine several
+            # BLAS threads competing for the cores made a run ten times slower.
+            with threadpool_limits(limits=1), \
+                    np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                model.fit(self.X_train, self.y_train, self.X_val, self.y_val)
+        finally:
+            self.train_button.disabled = False
+        self.model_, self.history_ = model, model.history_
+        self.runs_ += 1
+        diverged = not np.isfinite(model.history_["loss"][-1])
+        self.progress.bar_style = "danger" if diverged else "success"
+        self.status.value = describe_run(model.history_, settings)
+        return model
+
+    def on_epoch_end(self, model: MLP, epoch: int, history: dict[str, list[float]]) -> bool:
+        """Called by ``MLP.fit`` after every epoch: progress and plot; stop on divergence."""
+        self.progress.value = epoch + 1
+        self.progress.description = f"epoch {epoch + 1}"
+        self.history_ = history
+        diverged = not np.isfinite(history["loss"][-1])
+        if epoch + 1 in self._redraw_at or diverged:
+            self._redraw(history)
+        return diverged
+
+    def _redraw(self, history: dict[str, list[float]]) -> None:
+        s = self._settings
+        title = (f"{_OPTIMIZER_LABELS[s.optimizer]}, learning rate {s.learning_rate:.2g}, "
+                 f"epoch {len(history['loss'])}/{s.epochs}")
+        with self.plot:
+            self.plot.clear_output(wait=True)
+            fig = plot_history(history, title=title)
+            display(fig)
+            plt.close(fig)
+        self.redraws_ += 1
+
+
+def training_playground(X_train: np.ndarray | None = None, y_train: np.ndarray | None = None,
+                        X_val: np.ndarray | None = None, y_val: np.ndarray | None = None,
+                        max_epochs: int = 20, seed: int = 0) -> TrainingPlayground:
+    """Build the playground; display it as the last line of a notebook cell.
+
+    Without data it uses :func:`playground_data` (2000 training and 500 validation
+    images of the embedded MNIST subset).
+
+    Args:
+        X_train: ``(n, n_features)`` float32, ``y_train``: ``(n,)`` int labels;
+        X_val, y_val: validation data of the same kind (shown as the second curve).
+        max_epochs: upper end of the epochs slider (keeps each run short).
+        seed: seeds the network, the shuffling and dropout.
+    """
+    given = [a is not None for a in (X_train, y_train, X_val, y_val)]
+    if any(given) and not all(given):
+        raise ValueError("Pass all four of X_train, y_train, X_val, y_val, or none of them "
+                         "(then the embedded MNIST subset is used).")
+    if not any(given):
+        X_train, y_train, X_val, y_val = playground_data(seed=seed)
+    for name, X, y in (("train", X_train, y_train), ("val", X_val, y_val)):
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype != np.float32:
+            raise ValueError(f"X_{name} must be a float32 array (n_samples, n_features), got "
+                             f"{getattr(X, 'dtype', type(X).__name__)} of shape "
+                             f"{getattr(X, 'shape', None)}; use scale_to_unit(flatten(images)).")
+        y = np.asarray(y)
+        if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y_{name} must hold {len(X)} integer labels, shape ({len(X)},), to "
+                             f"match X_{name} {X.shape}; got shape {y.shape}, dtype {y.dtype}.")
+    if X_train.shape[1] != X_val.shape[1]:
+        raise ValueError(f"X_train {X_train.shape} and X_val {X_val.shape} must have the same "
+                         "number of features.")
+    if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or not 1 <= max_epochs <= 50:
+        raise ValueError(f"max_epochs must be an integer in 1..50 (runs must stay short), got "
+                         f"{max_epochs!r}.")
+    return TrainingPlayground(X_train, y_train, X_val, y_val, max_epochs, seed)
