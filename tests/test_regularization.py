@@ -14,6 +14,7 @@ from course_utils.regularization import (
     l2_penalty,
     l2_penalty_grad,
 )
+from course_utils.softmax import cross_entropy
 
 # ------------------------------------------------------------------ L2
 
@@ -208,3 +209,47 @@ def test_early_stopping_never_keeps_a_nan_loss_as_best():
     stopper.update(float("nan"), _params(0))
     stopper.update(0.5, _params(1))
     assert stopper.best_epoch_ == 1
+
+
+# ------------------------------------------------------------------ inside MLP.fit
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((90, 8)).astype(np.float32)
+    y = (X[:, 0] - X[:, 1] > 0).astype(np.int64) + (X[:, 2] > 1).astype(np.int64)
+    return X, y
+
+
+def test_mlp_dropout_layers_are_active_in_training_and_identity_in_predict(small_data):
+    X, y = small_data
+    model = MLP((16, 16), dropout=0.5, epochs=3, seed=0).fit(X, y)
+    assert [type(layer).__name__ for layer in model.layers_].count("Dropout") == 2
+    np.testing.assert_array_equal(model.predict_proba(X), model.predict_proba(X))
+    plain = MLP((16, 16), dropout=0.0, epochs=3, seed=0).fit(X, y)
+    assert model.history_["loss"] != plain.history_["loss"]
+
+
+def test_mlp_with_dropout_is_reproducible_with_its_seed(small_data):
+    X, y = small_data
+    a = MLP((16,), dropout=0.3, epochs=3, seed=4).fit(X, y)
+    b = MLP((16,), dropout=0.3, epochs=3, seed=4).fit(X, y)
+    assert a.history_ == b.history_
+
+
+def test_early_stopping_in_fit_stops_and_restores_the_best_epoch(small_data):
+    X, y = small_data
+    # Validation labels shifted by one class: the better the network fits the training
+    # labels, the worse its validation loss, so the validation loss rises.
+    y_val = (y + 1) % 3
+    stopper = EarlyStopping(patience=3)
+    model = MLP((32,), learning_rate=0.5, epochs=40, seed=0, callbacks=[stopper])
+    model.fit(X, y, X, y_val)
+    val = model.history_["val_loss"]
+    assert len(val) == stopper.stopped_epoch_ + 1 < 40
+    assert stopper.stopped_epoch_ == stopper.best_epoch_ + 3
+    assert stopper.best_value_ == pytest.approx(min(val))
+    restored = cross_entropy(model.forward(X), y_val)
+    assert restored == pytest.approx(min(val), rel=1e-5)
+    assert restored < val[-1]
