@@ -271,6 +271,15 @@ def test_nbgrader_metadata_and_tags_are_kept_with_nbgraders_checksum():
     assert exercise_meta["checksum"] == compute_checksum(student.cells[3])
 
 
+def test_check_cells_are_locked_and_exercise_cells_undeletable_as_nbgrader_does():
+    student, _ = released(course_notebook())
+    assert (student.cells[4].metadata["editable"], student.cells[4].metadata["deletable"]) == \
+           (False, False)
+    assert student.cells[3].metadata["deletable"] is False
+    assert "editable" not in student.cells[3].metadata
+    assert "deletable" not in student.cells[1].metadata
+
+
 def test_checksum_changes_when_the_student_edits_the_cell():
     student, _ = released(course_notebook())
     cell = student.cells[3]

@@ -1,4 +1,5 @@
-"""nbgrader's cell checksum, so released notebooks carry the metadata nbgrader itself writes.
+"""nbgrader's cell checksum and cell locks, so released notebooks carry the metadata
+that ``nbgrader generate_assignment`` itself writes.
 
 ``nbgrader generate_assignment`` stores, in every grade, solution or locked cell of
 the student version, ``checksum`` (an MD5 over the cell's source, its type, its
@@ -54,3 +55,13 @@ def add_checksums(cell) -> None:
     if is_grade(cell) or is_solution(cell) or is_locked(cell):
         cell["metadata"]["nbgrader"]["checksum"] = compute_checksum(cell)
         cell["metadata"]["nbgrader"]["cell_type"] = cell["cell_type"]
+
+
+def lock(cell) -> None:
+    """Protect cells the way nbgrader's LockCells does: solution cells cannot be deleted;
+    grade (check) cells and other locked cells can be neither deleted nor edited."""
+    if is_solution(cell):
+        cell["metadata"]["deletable"] = False
+    elif is_grade(cell) or is_locked(cell):
+        cell["metadata"]["deletable"] = False
+        cell["metadata"]["editable"] = False

@@ -12,7 +12,9 @@ For each cell, in order:
   that depends on them (the rule is in :mod:`course_utils.release.dependencies`); all
   other cells, outputs and execution counts are kept so the notebook stays readable;
 * nbgrader metadata is kept, with ``checksum`` and ``cell_type`` computed on the
-  released cell exactly as ``nbgrader generate_assignment`` does.
+  released cell, and cells locked (``deletable``/``editable``), exactly as
+  ``nbgrader generate_assignment`` does: check cells cannot be edited or deleted,
+  exercise cells cannot be deleted.
 
 The result is marked with ``metadata.course_release`` so that releasing a student
 version again is refused instead of silently doing nothing useful.
@@ -26,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from course_utils.release import stubs
-from course_utils.release.checksums import add_checksums, is_grade, is_solution
+from course_utils.release.checksums import add_checksums, is_grade, is_solution, lock
 from course_utils.release.dependencies import dependent_cells, python_only
 from course_utils.release.errors import MarkerError, ReleaseError, cell_location
 from course_utils.release.markers import (
@@ -115,6 +117,7 @@ def make_student_version(nb, name: str):
         student.cells[index].execution_count = None
     for cell in student.cells:
         add_checksums(cell)
+        lock(cell)
 
     student.metadata.pop("celltoolbar", None)  # nbgrader's "Create Assignment" toolbar
     student.metadata[RELEASE_KEY] = {"student_version": True, "source": name}
