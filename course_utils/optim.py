@@ -1,4 +1,4 @@
-"""Update rules: how a gradient becomes a step (SGD in notebook 03; more in notebook 05).
+"""Update rules: how a gradient becomes a step (SGD in notebook 03; more in notebook 04).
 
 Every optimiser has the same interface, so the training loop of
 :class:`course_utils.mlp.MLP` never changes when the update rule does:
@@ -27,7 +27,11 @@ indexed like ``params``, created on the first call. For example, momentum::
                 v -= self.learning_rate * g
                 p += v
 
-A schedule overrides ``on_epoch_end`` and changes ``self.learning_rate``.
+A schedule changes ``self.learning_rate`` in ``on_epoch_end``.
+
+Notebook 04's update rules (momentum, Nesterov, RMSProp, Adam, decoupled weight
+decay) live in :mod:`course_utils.optimizers`; learning-rate schedules that wrap
+any optimiser live in :mod:`course_utils.schedules`.
 """
 
 from __future__ import annotations
