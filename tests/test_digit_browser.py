@@ -91,3 +91,8 @@ def test_class_picker_offers_only_classes_present(data):
 def test_digit_browser_rejects_bad_inputs_with_clear_errors(images, labels, message):
     with pytest.raises((ValueError, TypeError), match=message):
         digit_browser(images, labels, CLASS_NAMES)
+
+
+def test_browser_describes_itself_in_one_line_where_widgets_cannot_run(data):
+    text = repr(digit_browser(*data, CLASS_NAMES))
+    assert text == "Digit browser over 8 images in 3 classes (run the notebook to use it)"

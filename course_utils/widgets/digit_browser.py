@@ -119,6 +119,11 @@ class DigitBrowser(widgets.VBox):
         super().__init__([controls, self.caption, self.output])
         self.update()
 
+    def __repr__(self) -> str:
+        # Shown where widgets cannot run (a notebook viewed on GitHub, a terminal).
+        return (f"Digit browser over {len(self.labels)} images in {len(self.class_picker.options)} "
+                "classes (run the notebook to use it)")
+
     def _class_count(self, class_index: int) -> int:
         return int(np.count_nonzero(self.labels == class_index))
 
