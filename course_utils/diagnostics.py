@@ -222,10 +222,20 @@ def prediction_distribution(model, X: np.ndarray,
                             threshold: float = 0.5) -> PredictionDistribution:
     """:func:`class_distribution` of ``model.predict(X)``, with the model's number of classes.
 
+    If some outputs are NaN or infinite (diverged weights; ``argmax`` then returns
+    class 0), the message says so.
+
     Example: ``print(prediction_distribution(model, X_test))``.
     """
     X = _check_model_X(model, X, "prediction_distribution")
-    return class_distribution(model.predict(X), model.n_classes_, threshold)
+    with np.errstate(over="ignore", invalid="ignore"):
+        logits = model.forward(X)
+    report = class_distribution(logits.argmax(axis=1), model.n_classes_, threshold)
+    n_bad = int(np.count_nonzero(~np.isfinite(logits).all(axis=1)))
+    if n_bad:
+        report.message += (f" {n_bad} of the {len(X)} outputs are NaN or infinite: the weights "
+                           "diverged (learning rate too large, or unscaled inputs).")
+    return report
 
 
 # ------------------------------------------------------------------ overfit one small batch

@@ -55,6 +55,16 @@ def test_network_with_huge_negative_biases_on_all_but_one_output_is_collapsed(bl
     assert "COLLAPSED" in str(report) and "class 2" in str(report)
 
 
+def test_a_network_with_nan_weights_is_collapsed_and_the_message_says_why(blobs, healthy):
+    X, _ = blobs
+    broken = copy.deepcopy(healthy)
+    broken.coefs_[0][0, 0] = np.nan
+    report = prediction_distribution(broken, X)
+    assert report.collapsed
+    assert "200 of the 200 outputs are NaN or infinite" in str(report)
+    assert "NaN" not in str(prediction_distribution(healthy, X))
+
+
 def test_class_distribution_uses_the_threshold_on_the_top_share():
     preds = np.array([1] * 6 + [0] * 4)
     assert class_distribution(preds, 3, threshold=0.6).collapsed
