@@ -206,8 +206,10 @@ class Adam(_StatefulOptimizer):
     a tenth of the gradient). Dividing by :math:`1-\beta^t` undoes exactly that:
     at :math:`t=1`, :math:`\hat m = g` and :math:`\hat v = g^2`, so the first step is
     :math:`\eta\, g / (|g| + \epsilon)`, of size about :math:`\eta` whatever the
-    scale of the gradient. In general each step is at most about :math:`\eta` per
-    coordinate: :math:`\eta` sets the step size directly, not a multiple of the gradient.
+    scale of the gradient. Later steps stay of the order of :math:`\eta` per
+    coordinate too (at most :math:`\eta(1-\beta_1)/\sqrt{1-\beta_2} \approx 3.2\,\eta`
+    with the defaults, and about :math:`\eta` for a steady gradient): :math:`\eta` sets
+    the step size directly, not a multiple of the gradient.
 
     ``weight_decay > 0`` gives AdamW (decoupled decay, see the module docstring);
     for L2 added to the loss use ``MLP(l2=...)`` instead.
