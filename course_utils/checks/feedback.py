@@ -112,7 +112,7 @@ def call_student(exercise: str, fn: Callable[..., Any], *args: Any, **kwargs: An
         stop(exercise, Status.ERROR, f"Expected a function, got {type(fn).__name__}.",
              hint="Pass the function itself, without calling it: check(my_function).")
     try:
-        return fn(*_copies(args), **dict(zip(kwargs, _copies(kwargs.values()))))
+        return fn(*_copies(args), **{key: _copy(value) for key, value in kwargs.items()})
     except NotImplementedError:
         stop(exercise, Status.NOT_IMPLEMENTED,
              "Replace the line `raise NotImplementedError` with your code, run that cell, "
@@ -129,10 +129,14 @@ def call_student(exercise: str, fn: Callable[..., Any], *args: Any, **kwargs: An
                   "Print the .shape of each array inside your function.")
 
 
-def _copies(values):
-    """Copies of array arguments, so a student function that modifies its input in place
+def _copy(value):
+    """A copy of an array argument, so a student function that modifies its input in place
     cannot corrupt the check's own data."""
-    return [v.copy() if isinstance(v, np.ndarray) else v for v in values]
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _copies(values):
+    return [_copy(v) for v in values]
 
 
 @dataclass(frozen=True)
