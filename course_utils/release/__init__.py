@@ -2,7 +2,9 @@
 
 The committed notebooks are the instructor's answer key, with solutions inside
 nbgrader markers. ``python -m course_utils.release OUT_DIR`` writes the student
-versions; ``python -m course_utils.release --check OUT_DIR`` verifies them.
+versions; ``python -m course_utils.release --check OUT_DIR`` verifies them;
+``python -m course_utils.release.grade SUBMISSION ...`` grades submissions from their
+check verdicts.
 
 Modules, one job each:
 
@@ -16,6 +18,7 @@ Modules, one job each:
 * :mod:`~course_utils.release.verdicts` -- read the verdicts checks print;
 * :mod:`~course_utils.release.execute` -- run a student version in a fresh kernel;
 * :mod:`~course_utils.release.check` -- ``--check``;
+* :mod:`~course_utils.release.grade` -- grade submissions without nbgrader;
 * :mod:`~course_utils.release.cli` -- the command line.
 """
 
