@@ -25,6 +25,7 @@ import pytest
 from course_utils.checks.feedback import STRICT_ENV_VAR, Status
 from course_utils.release.cli import release
 from course_utils.release.dependencies import name_flow
+from course_utils.release.errors import ReleaseError
 from course_utils.release.execute import execute_notebook
 from course_utils.release.leaks import find_leaks, secret_lines
 from course_utils.release.verdicts import is_check_cell, is_exercise_cell, verdicts
@@ -52,10 +53,22 @@ def exercises_and_checks(nb):
 @pytest.fixture(scope="module")
 def student_dir(tmp_path_factory):
     """All notebooks released once, into a folder named like the source folder so that
-    relative paths in the notebooks resolve the same way."""
+    relative paths in the notebooks resolve the same way. A notebook the release
+    refuses fails its own tests (with the reason), not the others'."""
     out = tmp_path_factory.mktemp("release") / "notebooks"
-    release(out, NOTEBOOKS)
+    for path in NOTEBOOKS:
+        try:
+            release(out, [path])
+        except ReleaseError as err:
+            (out / f"{path.name}.error").write_text(str(err))
     return out
+
+
+def student_version(student_dir: Path, path: Path):
+    error = student_dir / f"{path.name}.error"
+    if error.exists():
+        pytest.fail(f"the release refused {path.name}: {error.read_text()}")
+    return nbformat.read(student_dir / path.name, as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +127,7 @@ def test_every_check_passes_on_the_answer_key(path):
 
 def test_student_version_contains_no_solution_text(path, student_dir):
     nb = answer_key(path)
-    student = nbformat.read(student_dir / path.name, as_version=4)
+    student = student_version(student_dir, path)
     assert not find_leaks(student, secret_lines(nb))
     for exercise, _ in exercises_and_checks(student):
         assert "raise NotImplementedError(" in student.cells[exercise].source
@@ -122,10 +135,12 @@ def test_student_version_contains_no_solution_text(path, student_dir):
         assert student.cells == nb.cells, "a notebook without exercises is released unchanged"
 
 
-def test_student_version_runs_to_the_end_with_every_check_not_implemented(path, executed):
+def test_student_version_runs_to_the_end_with_every_check_not_implemented(
+        path, student_dir, executed):
     if not exercises_and_checks(answer_key(path)):
         pytest.skip("no exercises: the student version has the answer key's cells, which "
                     "nbval runs")
+    student_version(student_dir, path)  # fails here if the release refused the notebook
     result = executed(path.name)
     if isinstance(result, Exception):
         pytest.fail(f"the student version of {path.name} does not run top to bottom:\n"

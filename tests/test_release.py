@@ -153,6 +153,19 @@ def test_code_after_the_region_and_nested_indentation_are_kept():
     ast.parse(student.cells[0].source)
 
 
+def test_generic_hint_names_the_method_and_its_class():
+    source = ("class Dropout:\n"
+              "    def forward(self, x):\n"
+              "        if x is None:\n"
+              "            ### BEGIN SOLUTION\n"
+              "            return x\n"
+              "            ### END SOLUTION\n"
+              "        return x")
+    student, _ = released(notebook(exercise(source), check("Dropout = check_dropout(Dropout)")))
+    assert 'raise NotImplementedError("write the body of Dropout.forward")' in \
+        student.cells[0].source
+
+
 def test_two_hint_lines_in_one_region_are_rejected():
     source = ONE_HOT.replace("    ### BEGIN SOLUTION\n",
                              "    ### BEGIN SOLUTION\n    ### HINT: a\n    ### HINT: b\n")

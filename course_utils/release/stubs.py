@@ -7,7 +7,8 @@ Code: two lines indented like the ``BEGIN SOLUTION`` marker::
 
 The hint is the text of an optional ``### HINT: ...`` line inside the region (it is
 written for the student, so it is the one line of the region that survives);
-otherwise it names the function the region sits in ("write the body of one_hot").
+otherwise it names the function the region sits in ("write the body of one_hot",
+"write the body of Dropout.forward").
 
 Written answers (Markdown): nbgrader's text stub, ``YOUR ANSWER HERE``.
 """
@@ -23,7 +24,7 @@ TEXT_PROMPT = "YOUR ANSWER HERE"
 GENERIC_HINT = "write your code here"
 
 _HINT = re.compile(r"^\s*#+\s*HINT:\s*(?P<text>.*?)\s*$")
-_DEF = re.compile(r"^(?P<indent>\s*)(?:async\s+)?def\s+(?P<name>\w+)\s*\(")
+_DEF = re.compile(r"^(?P<indent>\s*)(?:(?:async\s+)?def|class)\s+(?P<name>\w+)\s*[(:]")
 
 
 def is_hint(line: str) -> bool:
@@ -45,12 +46,15 @@ def find_hint(body: tuple[str, ...] | list[str]) -> str | None:
 
 
 def enclosing_function(lines: list[str], begin: int, indent: str) -> str | None:
-    """Name of the ``def`` that the line ``begin`` (indented by ``indent``) sits in, if any."""
+    """Name of the ``def`` that line ``begin`` (indented by ``indent``) sits in, with its
+    class if it is a method (``"Dropout.forward"``); ``None`` at module level."""
+    names: list[str] = []
     for line in reversed(lines[:begin]):
         match = _DEF.match(line)
         if match and len(match.group("indent")) < len(indent):
-            return match.group("name")
-    return None
+            names.insert(0, match.group("name"))
+            indent = match.group("indent")
+    return ".".join(names) if names else None
 
 
 def python_string(text: str) -> str:
