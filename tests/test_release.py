@@ -265,6 +265,7 @@ def test_name_flow_follows_python_scopes():
 
 def test_a_cell_that_is_not_python_counts_as_reading_every_identifier():
     assert dependent_cells(["def f():\n    pass", "f(  # unclosed"], seeds={0}) == {0, 1}
+    assert dependent_cells(["def f():\n    pass", "nonlocal f"], seeds={0}) == {0, 1}
 
 
 # ------------------------------------------------------------------ metadata and checksums

@@ -206,7 +206,10 @@ def _scope_names(code: str, mode: str) -> set[str]:
     """Module-level names a piece of code reads, found with Python's own scope analysis
     (:mod:`symtable`): a function's parameters and locals, and comprehension variables,
     are not module names; a function body's reads of module names are."""
-    table = symtable.symtable(code, "<cell>", mode)
+    try:
+        table = symtable.symtable(code, "<cell>", mode)
+    except SyntaxError:  # parses, but does not compile (``nonlocal`` at top level, ...)
+        return set(_IDENTIFIER.findall(code))
     names = {symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
     pending = list(table.get_children())
     while pending:
