@@ -147,8 +147,8 @@ _MOMENTUM_MISTAKES = {
     "velocity not decayed by beta": (
         _momentum_variant("no beta"),
         "Your velocity is v - learning_rate * grad: the old velocity is kept in full, so it "
-        "never forgets old gradients and grows without bound. beta < 1 makes it an "
-        "exponentially fading memory.",
+        "never forgets old gradients (with a steady gradient it grows without bound). "
+        "beta < 1 makes it an exponentially fading memory.",
         "Multiply the old velocity by beta: velocity = beta * velocity - learning_rate * grad."),
     "velocity in the other convention (v = beta*v + g)": (
         _momentum_variant("lr inside velocity missing"),
