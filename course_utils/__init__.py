@@ -3,9 +3,20 @@
 The notebooks in ``notebooks/`` import everything they reuse from here, so
 that each lesson's code cells stay short. The package mirrors the course:
 
-* ``course_utils.data``          -- datasets (MNIST, Fashion-MNIST), IDX files, verified downloads
-* ``course_utils.preprocessing`` -- flattening, scaling, z-scores, one-hot labels, stratified splits
-* ``course_utils.checks``        -- the feedback checks that follow each exercise
+* notebook 01 -- ``data`` (datasets, IDX files, verified downloads), ``preprocessing``
+  (flattening, scaling, z-scores, one-hot labels, stratified splits),
+  ``plotting.images``, ``widgets.digit_browser``
+* notebook 02 -- ``softmax`` (softmax, log-softmax, cross-entropy and its gradient),
+  ``gradcheck`` (finite differences)
+* notebook 03 -- ``layers`` (forward/backward pairs), ``initializers``, ``mlp`` (the
+  ``MLP`` classifier), ``optim`` (the optimiser interface, SGD), ``metrics``,
+  ``plotting.training``
+* notebook 04 -- ``optimizers``, ``schedules``, ``regularization``, ``callbacks``,
+  ``diagnostics``, ``widgets.playground``
+* notebook 05 -- ``sklearn_bridge``;  notebook 06 -- ``keras_setup``, ``keras_bridge``,
+  ``keras_output_check``
+* every notebook -- ``checks`` (the feedback after each exercise); instructors --
+  ``release`` (student versions and grading)
 
 Every array that crosses a function boundary follows the *row-major*
 convention: one sample per row, ``X.shape == (n_samples, n_features)``.
