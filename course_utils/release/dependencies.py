@@ -211,6 +211,9 @@ def _scope_names(code: str, mode: str) -> set[str]:
     except SyntaxError:  # parses, but does not compile (``nonlocal`` at top level, ...)
         return set(_IDENTIFIER.findall(code))
     names = {symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
+    # Python 3.12+ inlines comprehensions into the enclosing scope (PEP 709), so at module
+    # level symtable reports their loop variables as module names; take those out again.
+    names -= _comprehension_locals(ast.parse(code, mode=mode))
     pending = list(table.get_children())
     while pending:
         scope = pending.pop()
@@ -218,6 +221,53 @@ def _scope_names(code: str, mode: str) -> set[str]:
         names |= {symbol.get_name() for symbol in scope.get_symbols()
                   if symbol.is_referenced() and symbol.is_global()}
     return names
+
+
+class _ComprehensionScopes(ast.NodeVisitor):
+    """Collects the loop variables of top-level comprehensions, and the names read there
+    or elsewhere at top level that no enclosing comprehension binds. Function bodies and
+    lambdas are skipped: they keep symbol tables of their own in every Python version."""
+
+    def __init__(self) -> None:
+        self.targets: set[str] = set()
+        self.outer_reads: set[str] = set()
+        self._bound: list[set[str]] = []
+
+    def _comprehension(self, node) -> None:
+        bound: set[str] = set()
+        for generator in node.generators:
+            # Iterables count as read outside: exact for the first one; for later ones it
+            # errs towards "reads more", which only ever clears more outputs.
+            self.visit(generator.iter)
+            bound |= {n.id for n in ast.walk(generator.target) if isinstance(n, ast.Name)}
+            self._bound.append(bound)
+            for condition in generator.ifs:
+                self.visit(condition)
+            self._bound.pop()
+        self.targets |= bound
+        self._bound.append(bound)
+        for part in ("elt", "key", "value"):
+            if getattr(node, part, None) is not None:
+                self.visit(getattr(node, part))
+        self._bound.pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _comprehension
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load) and not any(node.id in b for b in self._bound):
+            self.outer_reads.add(node.id)
+
+    def _skip(self, node) -> None:
+        return
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_Lambda = visit_ClassDef = _skip
+
+
+def _comprehension_locals(tree: ast.AST) -> set[str]:
+    """Names that only comprehensions at this level bind and read (their loop variables)."""
+    scopes = _ComprehensionScopes()
+    scopes.visit(tree)
+    return scopes.targets - scopes.outer_reads
 
 
 def _reads(node: ast.AST) -> set[str]:
