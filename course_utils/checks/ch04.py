@@ -38,6 +38,7 @@ from course_utils.checks.feedback import (
     Exercise,
     Feedback,
     Status,
+    arrays_match,
     call_student,
     compare_arrays,
     diagnose,
@@ -47,12 +48,8 @@ from course_utils.checks.feedback import (
 # ---------------------------------------------------------------- shared machinery
 
 
-def _close(a, b, rtol=1e-5, atol=1e-8) -> bool:
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        return False
-    with np.errstate(invalid="ignore"):
-        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+def _close(a, b) -> bool:
+    return arrays_match(a, b, rtol=1e-5, atol=1e-8)
 
 
 def _outputs(exercise: str, got, names: tuple[str, ...]) -> tuple:

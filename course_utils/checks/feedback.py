@@ -186,7 +186,8 @@ def compare_arrays(
     for candidate in mistakes:
         with np.errstate(all="ignore"):
             wrong = np.asarray(candidate.compute(*_copies(inputs)))
-        if _matches(got_array, wrong, rtol, atol) and not _matches(got_array, expected, rtol, atol):
+        if (arrays_match(got_array, wrong, rtol, atol)
+                and not arrays_match(got_array, expected, rtol, atol)):
             stop(exercise, Status.MISTAKE, candidate.explanation, hint=candidate.hint,
                  mistake=candidate.name)
 
@@ -201,7 +202,7 @@ def compare_arrays(
              f"{_sentence_case(what)} contains {bad} NaN or infinite value(s) where the correct "
              "result is finite.",
              hint="Look for exp() of a large number, log(0), or a division by zero.")
-    if not _matches(got_array, expected, rtol, atol):
+    if not arrays_match(got_array, expected, rtol, atol):
         diff = np.abs(got_array.astype(np.float64) - expected.astype(np.float64))
         worst = np.unravel_index(int(np.nanargmax(diff)), diff.shape) if diff.ndim else ()
         stop(exercise, Status.MISTAKE,
@@ -217,12 +218,15 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _matches(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+def arrays_match(a: Any, b: Any, rtol: float = 1e-5, atol: float = 1e-7) -> bool:
+    """True when ``a`` and ``b`` have the same shape and equal values to tolerance,
+    compared in float64, with NaN equal to NaN (so a mistake that produces NaN is
+    recognised by its NaN)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         return False
     with np.errstate(invalid="ignore"):
-        return bool(np.allclose(a.astype(np.float64), b.astype(np.float64),
-                                rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 def _fmt(value: Any) -> str:
