@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 from sklearn.metrics import confusion_matrix as sk_confusion_matrix
 
-from course_utils.metrics import accuracy, confusion_matrix, most_confused_pairs, per_class_accuracy
+from course_utils.metrics import (
+    accuracy,
+    accuracy_interval,
+    confusion_matrix,
+    most_confused_pairs,
+    per_class_accuracy,
+    required_test_size,
+    wilson_interval,
+)
 
 Y_TRUE = np.array([0, 1, 2, 2, 1, 0, 2, 2])
 Y_PRED = np.array([0, 2, 2, 1, 1, 0, 1, 0])
@@ -57,3 +65,37 @@ def test_most_confused_pairs_of_a_perfect_classifier_is_empty():
 def test_bad_inputs_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_wilson_interval_matches_the_published_values():
+    # Newcombe (1998), Statistics in Medicine 17:857, Table I: 81/263 -> 0.2553 to 0.3662.
+    low, high = wilson_interval(81, 263)
+    assert (round(low, 4), round(high, 4)) == (0.2553, 0.3662)
+
+
+def test_wilson_interval_stays_inside_zero_one_at_the_extremes():
+    assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
+    low, high = wilson_interval(10, 10)
+    assert 0.6 < low < 0.8
+
+
+def test_a_hundred_test_images_leave_about_eight_points_of_uncertainty():
+    estimate = accuracy_interval(np.array([0] * 79 + [1] * 21), np.zeros(100, dtype=int))
+    assert estimate.accuracy == 0.79 and 0.075 < estimate.half_width < 0.085
+    assert str(estimate) == "79.0 % (95 % CI 70.0–85.8 %, n = 100)"
+
+
+def test_required_test_size_inverts_the_half_width():
+    n = required_test_size(0.93, 0.005)
+    assert 9_900 < n < 10_100
+    low, high = wilson_interval(round(0.93 * n), n)
+    assert (high - low) / 2 == pytest.approx(0.005, rel=0.02)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((5, 0), "total is 0"), ((6, 5), "more than total"), ((-1, 5), "non-negative"),
+    ((1.5, 5), "non-negative integer"),
+])
+def test_wilson_interval_rejects_impossible_counts(args, message):
+    with pytest.raises(ValueError, match=message):
+        wilson_interval(*args)

@@ -18,9 +18,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils.plotting.images import _as_image_stack, _grid, _label_text
+from course_utils.plotting.palette import OKABE_ITO, SPLIT_COLORS
 
-TRAIN_COLOR = "tab:blue"
-VAL_COLOR = "tab:orange"
+TRAIN_COLOR = SPLIT_COLORS["training"]
+VAL_COLOR = SPLIT_COLORS["validation"]
 
 
 def plot_history(history: Mapping[str, Sequence[float]], title: str | None = None) -> Figure:
@@ -142,7 +143,7 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
                 f"{_label_text(int(y_pred[i]), class_names, who)}")
         if proba is not None:
             text += f"\n({proba[i, y_pred[i]]:.0%})"
-        ax.set_title(text, fontsize=8, color="tab:red")
+        ax.set_title(text, fontsize=8, color=OKABE_ITO["vermillion"])
     fig.suptitle(title or "Misclassified: true → predicted"
                  + (" (confidence)" if proba is not None else ""))
     fig.tight_layout()
