@@ -71,8 +71,14 @@ def test_relu_backward_names_masking_on_the_incoming_gradient():
     assert "z > 0" in feedback.hint
 
 
-def test_relu_backward_reports_unrecognised_wrong_values_with_their_position():
+def test_relu_backward_names_a_constant_factor_and_the_factor():
     feedback = ch03.RELU_BACKWARD.diagnose(lambda dout, z: 2 * dout * (z > 0))
+    assert feedback.status is Status.MISTAKE and feedback.mistake == "off by a constant factor"
+    assert "multiplied by 2" in feedback.message
+
+
+def test_relu_backward_reports_unrecognised_wrong_values_with_their_position():
+    feedback = ch03.RELU_BACKWARD.diagnose(lambda dout, z: dout * (z > 0) + 0.25 * (z > 1))
     assert feedback.status is Status.MISTAKE and feedback.mistake is None
     assert "largest difference" in feedback.message
 
@@ -157,7 +163,7 @@ def test_training_step_names_a_gradient_not_divided_by_the_batch_size():
 def test_training_step_reports_unrecognised_wrong_values_by_parameter():
     def student(params, X, y, learning_rate):
         loss = _numpy_step()(params, X, y, learning_rate)
-        params["W2"] *= 1.5
+        params["W2"] += 0.1 * np.sign(params["W2"]) ** 2
         return loss
 
     feedback = ch03.TRAINING_STEP.diagnose(student)

@@ -30,7 +30,7 @@ def test_in_place_momentum_written_differently_passes():
 def test_momentum_with_unrecognised_values_is_reported_with_the_wrong_array():
     def momentum_step(w, grad, velocity, learning_rate, beta):
         v = beta * velocity - learning_rate * grad
-        return w + v, 0.5 * v
+        return w + v, v + 0.01 * np.abs(w)
 
     feedback = ch04.MOMENTUM.diagnose(momentum_step)
     assert feedback.status is Status.MISTAKE and feedback.mistake is None

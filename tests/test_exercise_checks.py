@@ -38,11 +38,11 @@ def test_crashing_solution_is_reported_in_one_line_with_its_error(exercise):
 
 @pytest.mark.parametrize(
     "exercise, mistake",
-    [(ex, name) for ex in ALL_EXERCISES for name in ex.wrong_solutions],
-    ids=[f"{ex.name}: {name}" for ex in ALL_EXERCISES for name in ex.wrong_solutions],
+    [(ex, name) for ex in ALL_EXERCISES for name in ex.self_tests()],
+    ids=[f"{ex.name}: {name}" for ex in ALL_EXERCISES for name in ex.self_tests()],
 )
 def test_each_known_mistake_is_named(exercise, mistake):
-    feedback = exercise.diagnose(exercise.wrong_solutions[mistake])
+    feedback = exercise.diagnose(exercise.self_tests()[mistake])
     assert feedback.status is Status.MISTAKE, feedback.render()
     assert feedback.mistake == mistake, feedback.render()
     assert feedback.hint, "a named mistake must come with a hint"
@@ -50,7 +50,7 @@ def test_each_known_mistake_is_named(exercise, mistake):
 
 @pytest.mark.parametrize("exercise", ALL_EXERCISES, ids=EXERCISE_IDS)
 def test_every_exercise_names_at_least_one_typical_mistake(exercise):
-    assert exercise.wrong_solutions
+    assert exercise.self_tests()
 
 
 def test_failed_check_falls_back_to_the_reference_and_says_so(capsys):

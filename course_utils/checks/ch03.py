@@ -444,7 +444,8 @@ def _diagnose_training_step(student_fn) -> Feedback:
         expected_loss = training_step(expected_params, X, y, _STEP_LEARNING_RATE)
 
         student_params = _copy_params(params)
-        loss = call_student(_STEP, student_fn, student_params, X, y, _STEP_LEARNING_RATE)
+        loss = call_student(_STEP, student_fn, student_params, X, y, _STEP_LEARNING_RATE,
+                            may_modify=("params", 0))
         if loss is None or np.ndim(loss) != 0 or not np.isreal(loss):
             stop(_STEP, Status.MISTAKE,
                  f"Your function returned {type(loss).__name__}; expected the batch loss, "

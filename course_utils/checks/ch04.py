@@ -76,7 +76,10 @@ def _match_mistakes(exercise: str, got: tuple, expected: tuple, args: tuple, mis
 
 def _call(exercise: str, fn, *args, **kwargs):
     """:func:`call_student` with deep-copied arguments and NumPy warnings silenced (a mistaken
-    Adam divides by zero; its NaN is recognised, the warning would only add noise)."""
+    Adam divides by zero; its NaN is recognised, the warning would only add noise).
+
+    The update rules return the arrays they update, so they may also update them in place
+    (``velocity *= beta`` is fine); ``may_modify`` lists those arguments."""
     with np.errstate(all="ignore"):
         return call_student(exercise, fn, *copy.deepcopy(args), **copy.deepcopy(kwargs))
 
@@ -186,7 +189,7 @@ def _diagnose_momentum(student_fn) -> Feedback:
 
     def procedure() -> str:
         for args in _momentum_cases():
-            got = _outputs(_MOMENTUM, _call(_MOMENTUM, student_fn, *args), names)
+            got = _outputs(_MOMENTUM, _call(_MOMENTUM, student_fn, *args, may_modify=(0, 2)), names)
             expected = momentum_step(*copy.deepcopy(args))
             _match_mistakes(_MOMENTUM, got, expected, args, _MOMENTUM_MISTAKES)
             for i, what in ((1, "the new velocity (the second value returned)"),
@@ -338,7 +341,7 @@ def _diagnose_adam(student_fn) -> Feedback:
 
     def procedure() -> str:
         for args in _adam_cases():
-            got = _outputs(_ADAM, _call(_ADAM, student_fn, *args), names)
+            got = _outputs(_ADAM, _call(_ADAM, student_fn, *args, may_modify=(0, 2, 3)), names)
             expected = adam_step(*copy.deepcopy(args))
             _match_mistakes(_ADAM, got, expected, args, _ADAM_MISTAKES)
             for i, what in ((1, "the new m (the second value returned)"),
@@ -682,7 +685,7 @@ def _l2_inputs():
 def _diagnose_l2(student_fn) -> Feedback:
     def procedure() -> str:
         args = _l2_inputs()
-        got = _outputs(_L2, _call(_L2, student_fn, *args), ("loss", "grads"))
+        got = _outputs(_L2, _call(_L2, student_fn, *args, may_modify=(1,)), ("loss", "grads"))
         loss, grads = got
         if not isinstance(grads, dict) or set(grads) != set(args[1]):
             stop(_L2, Status.MISTAKE,
