@@ -111,3 +111,15 @@ def test_first_layer_weights_are_28x28_images_on_one_symmetric_colour_scale():
 def test_first_layer_weights_explains_a_transposed_matrix():
     with pytest.raises(ValueError, match="W.T"):
         show_first_layer_weights(np.zeros((10, 784), np.float32))
+
+
+def test_normalised_confusion_matrix_colours_row_shares_and_masks_the_diagonal():
+    cm = np.array([[90, 10, 0], [5, 45, 0], [0, 1, 9]])
+    fig = plot_confusion_matrix(cm)
+    shown = fig.axes[0].images[0].get_array()
+    assert np.ma.is_masked(shown) and shown.mask[np.diag_indices(3)].all()
+    np.testing.assert_allclose(shown.filled(0)[0, 1], 0.1)
+    np.testing.assert_allclose(shown.filled(0)[1, 0], 0.1)
+    assert "share of the true class" in fig.axes[1].get_ylabel()
+    raw = plot_confusion_matrix(cm, normalize=False).axes[0].images[0].get_array()
+    assert raw[0, 0] == 90 and not np.ma.is_masked(raw)
