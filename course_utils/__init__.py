@@ -23,3 +23,7 @@ convention: one sample per row, ``X.shape == (n_samples, n_features)``.
 """
 
 __version__ = "0.1.0"
+
+from course_utils.i18n import set_language  # noqa: E402  (the Spanish notebooks call it first)
+
+__all__ = ["set_language"]
