@@ -46,6 +46,14 @@ def test_history_plot_without_validation_has_one_curve_per_panel():
     assert [len(ax.lines) for ax in fig.axes] == [1, 1]
 
 
+def test_history_plot_can_start_at_epoch_0_for_a_history_measured_before_training():
+    fig = plot_history(HISTORY, first_epoch=0)
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [0, 1, 2])
+    assert list(fig.axes[0].get_xticks()) == [0, 1, 2]
+    with pytest.raises(ValueError, match="first_epoch"):
+        plot_history(HISTORY, first_epoch=-1)
+
+
 @pytest.mark.parametrize("history", [{"loss": [1.0]}, {"loss": [], "accuracy": []},
                                      {**HISTORY, "val_loss": [0.1]}])
 def test_history_plot_rejects_incomplete_histories(history):
