@@ -148,3 +148,16 @@ def test_ordinary_student_code_is_not_flagged():
     student = _submission("def softmax(z):\n    e = np.exp(z - z.max(axis=1, keepdims=True))\n"
                           "    return e / e.sum(axis=1, keepdims=True)", exercise_at=[0])
     assert review_flags(student, key) == []
+
+
+def test_notebook_globals_named_like_builtins_cannot_stand_in_for_them(channel):
+    """The cell as the grader injects it, executed as a notebook would: the student's cell
+    defined globals that shadow builtins the harness uses."""
+    ticket = channel.ticket("g1")
+    namespace = {"softmax": lambda z: z,
+                 "exec": lambda *args: None, "compile": lambda *args, **kwargs: None,
+                 "globals": lambda: {"softmax": correct_softmax}, "dict": lambda *a: {},
+                 "vars": lambda *a: {}, "sorted": lambda *a: [], "open": None}
+    exec(channel.cell_source(ticket, "softmax = check_softmax(softmax)"), namespace)
+    verdict = channel.collect(ticket)
+    assert verdict.finished and verdict.verdicts == (("softmax", "mistake"),)

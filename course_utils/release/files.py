@@ -119,11 +119,6 @@ def notebook_text(nb) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def write_notebook(nb, path: Path) -> None:
-    """Write ``nb`` to ``path`` whole (see :func:`write_files`)."""
-    write_files([(path, notebook_text(nb))])
-
-
 def write_files(items: Sequence[tuple[Path, str]]) -> None:
     """Write each ``(path, text)``, every file whole: all texts go to temporary files first,
     then each is renamed over its destination, so a failure while writing (a full disk)

@@ -121,15 +121,23 @@ class VerdictChannel:
                       secrets.token_hex(32))
 
     def cell_source(self, ticket: Ticket, check_source: str, root: Path | None = None) -> str:
-        """The source of the harness cell that runs ``check_source`` for ``ticket``."""
+        """The source of the harness cell that runs ``check_source`` for ``ticket``.
+
+        The harness code runs in a namespace of its own whose builtins are the
+        ``builtins`` module: a notebook global named ``exec``, ``dict`` or ``globals``
+        cannot stand in for the real one. The cell itself looks up no name before
+        ``import builtins``.
+        """
         arguments = ", ".join(repr(value) for value in (
             str(root or package_root()), ticket.grade_id, check_source, str(ticket.path),
             ticket.key))
+        harness = inspect.getsource(_kernel_check) + f"_kernel_check({arguments}, namespace)\n"
         return ("# This check cell was restored by the grader: the answer key's check runs on a\n"
                 "# fresh copy of the course's checks, and its verdict goes to the grader.\n"
-                + inspect.getsource(_kernel_check)
-                + f"_kernel_check({arguments}, globals())\n"
-                + "del _kernel_check\n")
+                "import builtins as _course_grader_builtins\n"
+                f"_course_grader_builtins.exec({harness!r}, {{\n"
+                "    '__builtins__': _course_grader_builtins,\n"
+                "    'namespace': _course_grader_builtins.globals()})\n")
 
     def collect(self, ticket: Ticket) -> KernelVerdict | None:
         """The verdict written for ``ticket`` (file removed), ``None`` if there is none.
