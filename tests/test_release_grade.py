@@ -258,3 +258,23 @@ def test_a_missing_answer_key_is_named_with_the_submission(course, capsys):
     root, paths = course
     assert main([str(paths["right"]), "--answer-key", str(root / "submissions")]) == 2
     assert f"error: {paths['right']}: no answer key" in capsys.readouterr().err
+
+
+def test_grading_stops_when_the_course_sources_change_during_a_run(tmp_path, monkeypatch,
+                                                                   capsys):
+    import course_utils.release.grade as grade_module
+
+    (tmp_path / "key").mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), tmp_path / "key" / "01_t.ipynb")
+    paths = []
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+        nbformat.write(new_notebook(cells=[new_code_cell("x = 2")]), tmp_path / name / "01_t.ipynb")
+        paths.append(str(tmp_path / name / "01_t.ipynb"))
+    digests = iter(["before", "after"])  # as if the first submission rewrote a check on disk
+    monkeypatch.setattr(grade_module, "source_digest", lambda: next(digests))
+    assert main([*paths, "--answer-key", str(tmp_path / "key")]) == 2
+    captured = capsys.readouterr()
+    assert f"error: {paths[0]}: the course package's source files" in captured.err
+    assert "Grading stopped" in captured.err
+    assert paths[1] not in captured.out  # the next submission was not run
