@@ -116,6 +116,14 @@ def test_first_layer_weights_are_28x28_images_on_one_symmetric_colour_scale():
         assert image.get_clim() == pytest.approx((-limit, limit))
 
 
+def test_first_layer_weights_colour_bar_says_what_the_colours_measure():
+    W = np.random.default_rng(1).normal(size=(784, 4)).astype(np.float32)
+    default = show_first_layer_weights(W, n=4)
+    change = show_first_layer_weights(W, n=4, colorbar_label="change of weight in training")
+    assert default.axes[-1].get_ylabel() == "weight"
+    assert change.axes[-1].get_ylabel() == "change of weight in training"
+
+
 def test_first_layer_weights_explains_a_transposed_matrix():
     with pytest.raises(ValueError, match="W.T"):
         show_first_layer_weights(np.zeros((10, 784), np.float32))

@@ -177,7 +177,8 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
 
 def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
                              image_shape: tuple[int, int] = (28, 28),
-                             title: str | None = None) -> Figure:
+                             title: str | None = None,
+                             colorbar_label: str = "weight") -> Figure:
     """Each hidden unit's input weights (a column of ``W``) drawn as an image.
 
     Red pixels push the unit's pre-activation up, blue pixels push it down; one
@@ -188,6 +189,8 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
         W: ``(784, n_hidden)`` first-layer weights (``model.coefs_[0]``), or
             ``(784, 10)`` for softmax regression (digit templates).
         n: show the first ``n`` units (columns).
+        colorbar_label: what the colours measure; say so when ``W`` is not the weights
+            themselves, e.g. ``"change of weight in training"`` for trained minus initial.
     """
     W = np.asarray(W)
     h, w = image_shape
@@ -207,5 +210,5 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
         image = ax.imshow(W[:, unit].reshape(h, w), cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"unit {unit}", fontsize=8)
     fig.suptitle(title or "First-layer weights of each unit (red > 0 > blue)")
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=colorbar_label)
     return fig
