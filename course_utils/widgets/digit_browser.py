@@ -103,11 +103,21 @@ class DigitBrowser(widgets.VBox):
         present = [int(k) for k in np.unique(labels)]
         self.class_picker = widgets.Dropdown(
             options=[(str(self.class_names[k]), k) for k in present], value=present[0],
-            description="class")
+            description="class", tooltip="The class whose images the slider runs through.",
+            layout=widgets.Layout(width="160px"), style={"description_width": "40px"})
+        # Wide enough that one image is about one pixel of track for a class of 400 images;
+        # the arrow keys step one image at a time.
         self.position_slider = widgets.IntSlider(
             value=0, min=0, max=self._class_count(present[0]) - 1, description="image",
-            continuous_update=False)
-        self.show_pixels = widgets.Checkbox(value=False, description="show pixel values")
+            continuous_update=False, layout=widgets.Layout(width="520px"),
+            style={"description_width": "45px"},
+            tooltip="Which image of the class to show (0 = the first); drag, or click the "
+                    "handle and use the arrow keys.")
+        # indent=False: no empty description column, so the box sits next to the slider.
+        self.show_pixels = widgets.Checkbox(
+            value=False, description="show pixel values", indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Print the image's 28 x 28 grey levels (0 = white, 255 = black) under it.")
         self.caption = widgets.HTML()
         self.output = widgets.Output()
         self.selected_index = -1
