@@ -104,3 +104,4 @@ def test_every_control_has_a_tooltip_and_the_checkbox_is_not_indented(data):
         assert isinstance(control.tooltip, str) and len(control.tooltip) > 20
     assert browser.show_pixels.indent is False  # no empty label column pushing it right
     assert browser.position_slider.layout.width == "520px"
+

@@ -35,6 +35,8 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
+from course_utils.widgets.labels import text_with_tooltip
+
 #: Side of the drawing canvas in screen pixels (ten times MNIST's 28).
 CANVAS_SIZE = 280
 #: Radius of the pen in canvas pixels: after scaling the digit's box to 20 pixels a
@@ -270,13 +272,10 @@ class DigitCanvas(widgets.HBox):
                              layout=widgets.Layout(width=f"{CANVAS_SIZE}px",
                                                    height=f"{CANVAS_SIZE}px",
                                                    border="1px solid #888"))
-        self.canvas.tooltip = "Draw one digit here with the mouse, as large as you like."
         self.preview = Canvas(width=4 * IMAGE_SIZE, height=4 * IMAGE_SIZE,
                               layout=widgets.Layout(width=f"{4 * IMAGE_SIZE}px",
                                                     height=f"{4 * IMAGE_SIZE}px",
                                                     border="1px solid #888"))
-        self.preview.tooltip = ("The 28 x 28 image the network receives: the drawing cropped, "
-                                "scaled to 20 x 20 and centred by its centre of mass.")
         self.clear_button = widgets.Button(description="Clear", icon="eraser",
                                            tooltip="Wipe the canvas and draw again.")
         self.bars = [widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description=str(d),
@@ -284,9 +283,10 @@ class DigitCanvas(widgets.HBox):
                                            layout=widgets.Layout(width="260px"),
                                            tooltip=f"Probability that the drawing is a {d}")
                      for d in range(10)]
-        self.bar_labels = [widgets.HTML(value="", layout=widgets.Layout(width="52px"))
-                           for _ in range(10)]
-        self.caption = widgets.HTML(value="Draw a digit on the left.")
+        self.bar_labels = [widgets.HTML(value="", layout=widgets.Layout(width="52px"),
+                                        tooltip=f"Probability of a {d}") for d in range(10)]
+        self.caption = widgets.HTML(value="Draw a digit on the left.",
+                                    tooltip="The digit the network reads, and how sure it is.")
         self.canvas.on_mouse_down(self._pen_down)
         self.canvas.on_mouse_move(self._pen_move)
         self.canvas.on_mouse_up(self._pen_up)
@@ -298,8 +298,13 @@ class DigitCanvas(widgets.HBox):
         self._paint_paper()
         chart = widgets.VBox([widgets.HBox([bar, label])
                               for bar, label in zip(self.bars, self.bar_labels)])
-        left = widgets.VBox([self.canvas, self.clear_button])
-        middle = widgets.VBox([widgets.HTML("what the network sees"), self.preview])
+        # (ipycanvas cannot show a tooltip on a canvas: setting one breaks its view.)
+        left = widgets.VBox([text_with_tooltip("draw here", "Draw one digit with the mouse, as "
+                                               "large as you like."), self.canvas,
+                             self.clear_button])
+        middle = widgets.VBox([text_with_tooltip("what the network sees", (
+            "The 28 x 28 image the network receives: the drawing cropped, scaled to 20 x 20 "
+            "and centred by its centre of mass.")), self.preview])
         right = widgets.VBox([self.caption, chart])
         super().__init__([left, middle, right])
 

@@ -47,6 +47,7 @@ from threadpoolctl import threadpool_limits
 from course_utils.mlp import MLP
 from course_utils.optimizers import OPTIMIZERS, make_optimizer
 from course_utils.plotting.training import plot_history
+from course_utils.widgets.labels import with_label
 
 #: L2 strengths offered by the slider (0 = off).
 L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -260,7 +261,7 @@ class TrainingPlayground(widgets.VBox):
             style=style, layout=layout)
         self.optimizer = widgets.Dropdown(
             options=[(_OPTIMIZER_LABELS[name], name) for name in OPTIMIZERS],
-            value=default.optimizer, description="optimiser", style=style, layout=layout)
+            value=default.optimizer, layout=widgets.Layout(width="306px"))
         self.hidden_units = widgets.SelectionSlider(
             options=list(HIDDEN_CHOICES), value=default.hidden_units, description="hidden units",
             continuous_update=False, style=style, layout=layout)
@@ -279,10 +280,12 @@ class TrainingPlayground(widgets.VBox):
                                            icon="play")
         self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs.value,
                                             description="epoch 0", style=style, layout=layout)
-        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.")
+        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.",
+                                   tooltip="The last run's settings and results.")
         self.plot = widgets.Output()
         for name, tooltip in TOOLTIPS.items():
             getattr(self, name).tooltip = tooltip
+        optimizer_row = with_label(self.optimizer, "optimiser", TOOLTIPS["optimizer"])
         self.model_: MLP | None = None
         self.history_: dict[str, list[float]] = {}
         self.failure_: str | None = None
@@ -297,7 +300,7 @@ class TrainingPlayground(widgets.VBox):
         self._warnings: list[str] = []
         self.train_button.on_click(self._on_click)
         self.log_loss.observe(self._on_log_scale, names="value")
-        controls = widgets.VBox([self.learning_rate, self.optimizer, self.hidden_units, self.l2,
+        controls = widgets.VBox([self.learning_rate, optimizer_row, self.hidden_units, self.l2,
                                  self.dropout, self.epochs])
         super().__init__([controls, widgets.HBox([self.train_button, self.progress]),
                           self.status, self.log_loss, self.plot])
@@ -340,7 +343,10 @@ class TrainingPlayground(widgets.VBox):
         if self._running or self._clock() - self._ended_at < CLICK_DEBOUNCE_SECONDS:
             self.ignored_clicks_ += 1
             return
-        self.train()
+        try:
+            self.train()
+        finally:
+            self._ended_at = self._clock()  # the kernel turns to queued messages now
 
     def train(self, _button=None) -> MLP:
         """Train one network with the current settings (the Train button's callback).
@@ -375,7 +381,6 @@ class TrainingPlayground(widgets.VBox):
             error = err
         finally:
             self._running = False
-            self._ended_at = self._clock()
             self.train_button.disabled = False
         self.model_ = model
         self.history_ = getattr(model, "history_", None) or self.history_
