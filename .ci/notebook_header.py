@@ -1,7 +1,8 @@
 """Put the "Open in Colab" header and the Colab setup cell at the top of every notebook.
 
-    python .ci/notebook_header.py            # insert or update them (idempotent)
-    python .ci/notebook_header.py --check    # exit 1 and name each notebook that is not current
+    python .ci/notebook_header.py            # every notebook and the README (idempotent)
+    python .ci/notebook_header.py --check    # exit 1 and name each file that is not current
+    python .ci/notebook_header.py notebooks/01_exploring_mnist.ipynb   # only these notebooks
 
 Every notebook gets, first, a Markdown cell with an "Open in Colab" and a "Launch
 Binder" badge, and, right before its first code cell, a setup cell that does
@@ -18,7 +19,9 @@ Notebook 03 also gets the draw-a-digit cells (a Markdown cell and the
 only their text is kept current.
 
 Badge links come from one value, ``[project.urls] Repository`` in
-``pyproject.toml``: a fork changes that value and runs this script again. Cells
+``pyproject.toml``: a fork changes that value and runs this script again. The
+README's badges (between ``<!-- badges -->`` and ``<!-- /badges -->``) are kept
+current the same way. Cells
 are recognised by the metadata key ``course_header``, so editing their text by
 hand is undone by the next run (change this script instead). The script writes
 each notebook through a temporary file and a rename, and only when it changes.
@@ -230,6 +233,31 @@ def process(paths: list[Path], check: bool, repo_url: str | None = None,
     return stale
 
 
+README = REPO / "README.md"
+README_BLOCK = re.compile(r"(<!-- badges -->\n)(?:.*?\n)?(<!-- /badges -->)", re.DOTALL)
+
+
+def readme_badges(repo_url: str) -> str:
+    """The README's badges: notebook 01 on Colab, the whole course on Binder."""
+    return badge_source(repo_url, "01_exploring_mnist.ipynb")
+
+
+def process_readme(check: bool, readme: Path = README, repo_url: str | None = None) -> bool:
+    """Update (or inspect) the README's badge block; returns whether it was not current."""
+    text = readme.read_text(encoding="utf-8")
+    if not README_BLOCK.search(text):
+        raise HeaderError(f"{readme} has no '<!-- badges -->' ... '<!-- /badges -->' block; "
+                          "add one near the top (the badges go between the two lines).")
+    badges = readme_badges(repo_url or repository_url())
+    new = README_BLOCK.sub(lambda m: m.group(1) + badges + "\n" + m.group(2), text, count=1)
+    if new != text and not check:
+        fd, tmp = tempfile.mkstemp(dir=readme.parent, prefix=".README.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(new)
+        os.replace(tmp, readme)
+    return new != text
+
+
 def has_header(path: Path) -> bool:
     """Whether ``path`` already carries any of this script's cells."""
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
@@ -246,13 +274,15 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.notebooks or sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
     try:
         stale = process(paths, check=args.check)
+        if not args.notebooks and process_readme(check=args.check):
+            stale.append(README)
     except HeaderError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for path in stale:
         print(f"{'not current' if args.check else 'updated'}: {path}")
     if args.check and stale:
-        print("Run `python .ci/notebook_header.py` and commit the notebooks.", file=sys.stderr)
+        print("Run `python .ci/notebook_header.py` and commit the files it changes.", file=sys.stderr)
         return 1
     return 0
 

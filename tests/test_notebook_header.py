@@ -162,3 +162,16 @@ def test_setup_cell_on_colab_installs_the_course_from_a_local_clone_in_a_fresh_v
                            env=env, capture_output=True, text=True, check=True,
                            cwd=tmp_path).stdout.strip()
     assert Path(where).resolve().is_relative_to(Path(site).resolve())
+
+
+def test_readme_badges_are_current_and_follow_the_repository_url(tmp_path):
+    assert not tool.process_readme(check=True)  # the committed README is current
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n<!-- badges -->\nold\n<!-- /badges -->\ntext\n")
+    assert tool.process_readme(check=False, readme=readme,
+                               repo_url="https://github.com/a-fork/course")
+    text = readme.read_text()
+    assert "github/a-fork/course/blob/main/notebooks/01_exploring_mnist.ipynb" in text
+    assert "old" not in text and text.endswith("<!-- /badges -->\ntext\n")
+    assert not tool.process_readme(check=True, readme=readme,
+                                   repo_url="https://github.com/a-fork/course")
