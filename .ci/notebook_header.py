@@ -282,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in stale:
         print(f"{'not current' if args.check else 'updated'}: {path}")
     if args.check and stale:
-        print("Run `python .ci/notebook_header.py` and commit the files it changes.", file=sys.stderr)
+        print("Run `python .ci/notebook_header.py` and commit the files it changes.",
+              file=sys.stderr)
         return 1
     return 0
 

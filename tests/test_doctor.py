@@ -1,4 +1,4 @@
-"""The environment doctor: each check passes here and names the fix on a simulated broken machine."""
+"""The environment doctor: every check passes here and names its fix on a broken machine."""
 
 import importlib.metadata
 import json

@@ -169,7 +169,7 @@ class ScriptedModel:
 
     def fit(self, X, y, X_val=None, y_val=None):
         self.history_ = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
-        for epoch, (loss, acc) in enumerate(zip(self.losses, self.accuracies)):
+        for epoch, (loss, acc) in enumerate(zip(self.losses, self.accuracies, strict=True)):
             if epoch == self.raise_at:
                 raise FloatingPointError(f"the loss became inf in epoch {epoch + 1}")
             for key, value in (("loss", loss), ("accuracy", acc), ("val_loss", loss),

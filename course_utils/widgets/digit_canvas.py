@@ -297,7 +297,7 @@ class DigitCanvas(widgets.HBox):
         self.clear_button.on_click(self.clear)
         self._paint_paper()
         chart = widgets.VBox([widgets.HBox([bar, label])
-                              for bar, label in zip(self.bars, self.bar_labels)])
+                              for bar, label in zip(self.bars, self.bar_labels, strict=True)])
         # (ipycanvas cannot show a tooltip on a canvas: setting one breaks its view.)
         left = widgets.VBox([text_with_tooltip("draw here", "Draw one digit with the mouse, as "
                                                "large as you like."), self.canvas,
@@ -353,7 +353,7 @@ class DigitCanvas(widgets.HBox):
         self._pen = None
         self.probabilities = None
         self._paint_paper()
-        for bar, label in zip(self.bars, self.bar_labels):
+        for bar, label in zip(self.bars, self.bar_labels, strict=True):
             bar.value, bar.bar_style, label.value = 0.0, "", ""
         self.caption.value = "Draw a digit on the left."
 
@@ -366,7 +366,7 @@ class DigitCanvas(widgets.HBox):
         self.probabilities = proba = predict_digit(self.model, image)
         self.predictions_ += 1
         best = int(np.argmax(proba))
-        for digit, (bar, label) in enumerate(zip(self.bars, self.bar_labels)):
+        for digit, (bar, label) in enumerate(zip(self.bars, self.bar_labels, strict=True)):
             bar.value = float(proba[digit])
             bar.bar_style = "success" if digit == best else ""
             label.value = f"{proba[digit]:.0%}"

@@ -8,7 +8,6 @@ repository.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -16,8 +15,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
-from lab_server import CHROMIUM, CHROMIUM_ARGS, chromium_available, start_lab
+from lab_server import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    BrowserErrors,
+    chromium_available,
+    new_page,
+    start_lab,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 #: The notebooks that hold a widget (03 gets its drawing cell from the header tool).
@@ -79,43 +84,11 @@ def chromium():
         browser.close()
 
 
-class BrowserErrors:
-    """JavaScript errors and console errors seen by a page, and off-machine requests."""
-
-    def __init__(self):
-        self.console: list[str] = []
-        self.external: list[str] = []
-
-    def check(self) -> None:
-        assert not self.console, "JavaScript errors in the browser:\n" + "\n".join(self.console)
-
-
-def new_page(browser, server, request, errors: BrowserErrors):
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-
-    def offline(route):
-        # The badges' images live on the internet; serve an empty picture instead, so the
-        # test runs offline and a failed download is not mistaken for a JavaScript error.
-        errors.external.append(route.request.url)
-        route.fulfill(status=200, content_type="image/svg+xml",
-                      body="<svg xmlns='http://www.w3.org/2000/svg'/>")
-
-    # A regular expression, matched inside the browser driver: a Python predicate would hold
-    # every request of the page until the test next calls Playwright.
-    context.route(re.compile(r"^(?!" + re.escape(server.url) + r")"), offline)
-    page = context.new_page()
-    page.on("console", lambda m: errors.console.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.console.append(f"uncaught: {e}"))
-    page.set_default_timeout(60_000)
-    return context, page
-
-
 @pytest.fixture
 def browser_page(chromium, lab, request):
     """A fresh browser tab on the test server; screenshot on failure; no JavaScript errors."""
     errors = BrowserErrors()
-    context, page = new_page(chromium, lab, request, errors)
+    context, page = new_page(chromium, lab, errors)
     page.errors = errors
     yield page
     failed = any(getattr(getattr(request.node, f"report_{when}", None), "failed", False)

@@ -137,6 +137,39 @@ def chromium_available() -> bool:
     return Path(CHROMIUM).is_file() and shutil.which(CHROMIUM) is not None
 
 
+class BrowserErrors:
+    """JavaScript errors and console errors seen by a page, and off-machine requests."""
+
+    def __init__(self):
+        self.console: list[str] = []
+        self.external: list[str] = []
+
+    def check(self) -> None:
+        assert not self.console, "JavaScript errors in the browser:\n" + "\n".join(self.console)
+
+
+def new_page(browser, server: LabServer, errors: BrowserErrors):
+    """A browser context and tab on ``server``; off-machine requests get an empty image."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+
+    def offline(route):
+        # The badges' images live on the internet; serve an empty picture instead, so the
+        # test runs offline and a failed download is not mistaken for a JavaScript error.
+        errors.external.append(route.request.url)
+        route.fulfill(status=200, content_type="image/svg+xml",
+                      body="<svg xmlns='http://www.w3.org/2000/svg'/>")
+
+    # A regular expression, matched inside the browser driver: a Python predicate would hold
+    # every request of the page until the test next calls Playwright.
+    context.route(re.compile(r"^(?!" + re.escape(server.url) + r")"), offline)
+    page = context.new_page()
+    page.on("console", lambda m: errors.console.append(f"console.{m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.console.append(f"uncaught: {e}"))
+    page.set_default_timeout(60_000)
+    return context, page
+
+
 # ---- driving JupyterLab ---------------------------------------------------------------------
 
 ALL_CELLS_RAN = """() => {

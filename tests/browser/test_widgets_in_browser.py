@@ -17,7 +17,9 @@ import re
 
 import pytest
 from lab_server import (
+    BrowserErrors,
     cell_with_source,
+    new_page,
     open_notebook,
     run_all_cells,
     save_notebook,
@@ -302,12 +304,10 @@ def test_saved_copies_opened_in_a_fresh_jupyterlab_show_descriptions_not_raw_rep
                            "04_training_dynamics_and_debugging.ipynb") if n not in SAVED]
     if missing:
         pytest.skip(f"needs the tests above to have run and saved {', '.join(missing)}")
-    from conftest import BrowserErrors, new_page
-
     server = start_lab(workspace, tmp_path / "fresh-state")
     errors = BrowserErrors()
     try:
-        context, page = new_page(chromium, server, None, errors)
+        context, page = new_page(chromium, server, errors)
         expected = {
             "01_exploring_mnist.ipynb": ("digit_browser(data.train_images",
                                          "Digit browser over"),
