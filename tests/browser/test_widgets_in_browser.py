@@ -214,7 +214,7 @@ def exercise_playground(page, widget) -> None:
         ".widget-label", has_text=re.compile(rf"^{title}$"))).first
         for title in ("learning rate", "hidden units", "L2", "dropout", "epochs")}
 
-    # Tooltips: every label of the issue, and the progress label, say what they do.
+    # Tooltips: every slider label, the progress label, the drop-down and the button.
     assert_no_null_tooltips(widget)
     for title in sliders:
         assert len(title_of_label(widget, title)) > 20, title
