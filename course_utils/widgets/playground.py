@@ -383,7 +383,9 @@ class TrainingPlayground(widgets.VBox):
             self._running = False
             self.train_button.disabled = False
         self.model_ = model
-        self.history_ = getattr(model, "history_", None) or self.history_
+        finished = getattr(error, "history", None)   # the epochs before a divergence
+        self.history_ = finished if finished is not None else (
+            getattr(model, "history_", None) or self.history_)
         self.failure_ = judge_run(self.history_, self.n_classes)
         if error is not None:
             self.failure_ = f"training stopped: {error}"
