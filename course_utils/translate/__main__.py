@@ -3,6 +3,7 @@
     python -m course_utils.translate es            # write notebooks/es/ from the catalogues
     python -m course_utils.translate es --update   # add new English text to the catalogues
     python -m course_utils.translate es --check    # list what is missing or stale; exit 1 if any
+    python -m course_utils.translate es --update --only 03   # one notebook's catalogue only
 
 Run from the repository root. ``--update`` rewrites ``translations/es/*.po`` and
 ``course_utils/locale/es.po`` so that every English paragraph, code cell and helper
@@ -91,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="bring the catalogues up to date with the English sources")
     parser.add_argument("--check", action="store_true",
                         help="only report what is missing or stale (exit 1 if anything is)")
+    parser.add_argument("--only", action="append", metavar="NN",
+                        help="only the notebooks whose name starts with NN (repeatable); the "
+                             "helpers' message catalogue is then left alone")
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="repository root (default: the current directory)")
     args = parser.parse_args(argv)
@@ -98,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = english_notebooks(root)
     if not notebooks:
         parser.error(f"no notebooks/[0-9]*.ipynb under {root}; run from the repository root")
+    if args.only:
+        notebooks = [nb for nb in notebooks if any(nb.name.startswith(p) for p in args.only)]
+        if not notebooks:
+            parser.error(f"no notebook starts with {' or '.join(args.only)}")
     templates, source_problems = extract(PACKAGE)
     messages_file = PACKAGE / "locale" / f"{language}.po"
 
@@ -106,13 +114,15 @@ def main(argv: list[str] | None = None) -> int:
             path = catalogue_path(root, language, notebook)
             nb = nbformat.read(notebook, as_version=4)
             catalog.save(catalog.update(nb, catalog.load(path)), path)
-        catalog.save(update_messages(catalog.load(messages_file), templates), messages_file)
-        print(f"catalogues updated in translations/{language}/ and "
-              f"course_utils/locale/{language}.po")
+        if not args.only:
+            catalog.save(update_messages(catalog.load(messages_file), templates), messages_file)
+        print(f"catalogues updated in translations/{language}/"
+              + ("" if args.only else f" and course_utils/locale/{language}.po"))
 
     problems = [str(p) for nb in notebooks for p in notebook_problems(root, language, nb)]
-    problems += source_problems
-    problems += message_problems(catalog.load(messages_file), templates)
+    if not args.only:
+        problems += source_problems
+        problems += message_problems(catalog.load(messages_file), templates)
     if args.check or problems:
         for problem in problems:
             print(problem, end="\n\n")
