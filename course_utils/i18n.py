@@ -16,6 +16,12 @@ notebooks start with one setting::
 A template keeps its ``{placeholders}`` in every language; the values are filled in
 after the translation. A message without a translation is shown in English (the
 test suite makes sure that never happens for a language the course ships).
+
+Text declared once and shown later -- a mistake's name, explanation and hint in a
+``Mistake(...)`` declaration, a tooltip in a table -- stays English where it is
+declared (it is also a key: tests and graders compare mistake names) and is
+translated where it is shown, with :func:`tr_text`. Such literals are found for the
+catalogue because they are arguments of ``Mistake(...)`` or marked with :func:`N_`.
 """
 
 from __future__ import annotations
@@ -60,6 +66,18 @@ def tr(message: str, /, **fields) -> str:
     """
     template = catalogue(get_language()).get(message) or message
     return template.format(**fields) if fields else template
+
+
+def tr_text(text: str) -> str:
+    """An English text declared elsewhere (a ``Mistake`` field, an ``N_``-marked string) in the
+    current language. Unlike :func:`tr`, its argument is a value, not a literal."""
+    return catalogue(get_language()).get(text) or text
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark for translation"
+    """Mark a literal for the catalogue without translating it now (translate it when shown,
+    with :func:`tr_text`)."""
+    return text
 
 
 @cache

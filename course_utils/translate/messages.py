@@ -1,8 +1,10 @@
 """The helpers' own messages: every ``tr("...")`` in ``course_utils`` and its translations.
 
 ``course_utils/locale/<language>.po`` maps each English template to its translation
-(see :mod:`course_utils.i18n`). :func:`extract` finds the templates in the source
-(``tr`` must be called with a literal string, never an f-string, so it can be found);
+(see :mod:`course_utils.i18n`). :func:`extract` finds the templates in the source:
+the literal first argument of every ``tr(...)`` and ``N_(...)`` call, and the literal
+name, explanation and hint of every ``Mistake(...)`` declaration (``tr`` must be
+called with a literal string, never an f-string, so it can be found);
 :func:`message_problems` lists what is untranslated, stale or has other placeholders
 than its English template.
 """
@@ -26,13 +28,19 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         where = str(path.relative_to(package.parent))
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and _is_tr(node.func)):
+            if isinstance(node, ast.Call) and _called(node.func) in DECLARATIONS:
+                fields = DECLARATIONS[_called(node.func)]
+                texts = node.args[:len(fields)] + [k.value for k in node.keywords
+                                                   if k.arg in fields]
+                for text in texts:
+                    if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                        _add(templates, text.value, where)
+                continue
+            if not (isinstance(node, ast.Call) and _called(node.func) in ("tr", "N_")):
                 continue
             first = node.args[0] if node.args else None
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                templates.setdefault(first.value, [])
-                if where not in templates[first.value]:
-                    templates[first.value].append(where)
+                _add(templates, first.value, where)
             else:
                 problems.append(f"{where}:{node.lineno}: tr() needs a literal English template "
                                 "as its first argument (an f-string or a variable cannot be "
@@ -40,9 +48,20 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
     return templates, problems
 
 
-def _is_tr(func) -> bool:
-    return (isinstance(func, ast.Name) and func.id == "tr") or (
-        isinstance(func, ast.Attribute) and func.attr == "tr")
+#: Declarations whose leading text fields are shown to students (translated with tr_text).
+DECLARATIONS = {"Mistake": ("name", "explanation", "hint")}
+
+
+def _called(func) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else ""
+
+
+def _add(templates: dict[str, list[str]], text: str, where: str) -> None:
+    files = templates.setdefault(text, [])
+    if where not in files:
+        files.append(where)
 
 
 def placeholders(template: str) -> set[str]:
