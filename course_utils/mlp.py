@@ -46,7 +46,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from course_utils.layers import ACTIVATIONS, Dense, Layer
-from course_utils.optim import SGD, Optimizer
+from course_utils.optimizers import SGD, Optimizer
 from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
 
@@ -68,7 +68,7 @@ class MLP:
             scikit-learn's ``MLPClassifier`` divides its ``alpha`` by the batch size, so
             ``l2 = alpha / batch_size`` gives the same updates.
         seed: seeds the weights, the shuffling and the dropout masks (independent streams).
-        optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
+        optimizer: an :class:`course_utils.optimizers.Optimizer`; default ``SGD(learning_rate)``.
             :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
         verbose: print one line per epoch (deterministic: rounded numbers, no timings).
         progress: show a tqdm progress bar over the epochs, for interactive use. In a
@@ -357,7 +357,7 @@ class MLP:
         if self.optimizer is None:
             Optimizer(self.learning_rate)  # validates the learning rate
         elif not isinstance(self.optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a course_utils.optim.Optimizer such as "
+            raise TypeError(f"optimizer must be a course_utils.optimizers.Optimizer such as "
                             f"SGD(0.1), got {self.optimizer!r}.")
         if (isinstance(self.l2, bool) or not isinstance(self.l2, numbers.Real)
                 or not np.isfinite(self.l2) or self.l2 < 0):
