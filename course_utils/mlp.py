@@ -49,6 +49,7 @@ from course_utils.layers import ACTIVATIONS, Dense, Layer
 from course_utils.optimizers import SGD, Optimizer
 from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
+from course_utils.threads import AUTO, blas_thread_limit, resolve_blas_threads
 
 
 class MLP:
@@ -85,6 +86,12 @@ class MLP:
             when they exist (e.g. :class:`course_utils.callbacks.EarlyStopping`, which
             restores the best weights at the end). The objects themselves are used, not
             copies, so their attributes can be read after training.
+        blas_threads: BLAS threads for the matrix products of :meth:`fit`. ``"auto"``
+            (default): the course's choice, one thread (:mod:`course_utils.threads`: with
+            another program busy on a core, more threads made training many times
+            slower). An integer: that many. None: leave the thread settings as they are.
+            The limit holds only during :meth:`fit`; the caller's setting is unchanged
+            afterwards.
 
     Attributes (after :meth:`fit` or :meth:`initialize`):
         layers_: the list of layer objects, input to output.
@@ -106,7 +113,7 @@ class MLP:
                  optimizer: Optimizer | None = None, verbose: bool = False,
                  progress: bool = False, dtype: type = np.float32,
                  n_classes: int | None = None, init_scale: float = 1.0, dropout: float = 0.0,
-                 callbacks: Sequence = ()) -> None:
+                 callbacks: Sequence = (), blas_threads: int | str | None = AUTO) -> None:
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.init = init
@@ -123,6 +130,7 @@ class MLP:
         self.init_scale = init_scale
         self.dropout = dropout
         self.callbacks = callbacks
+        self.blas_threads = blas_threads
 
     # ------------------------------------------------------------------ set-up
 
@@ -180,6 +188,11 @@ class MLP:
         Returns:
             ``self``, trained; see ``history_``.
         """
+        with blas_thread_limit(resolve_blas_threads(self.blas_threads)):
+            return self._fit(X, y, X_val, y_val)
+
+    def _fit(self, X, y, X_val, y_val) -> MLP:
+        """:meth:`fit` inside its BLAS thread limit."""
         self._check_hyperparameters()
         X = self._check_X(X, "fit", n_features=None)
         y = _check_y(y, X, self.n_classes, "fit")

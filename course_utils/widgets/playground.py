@@ -26,7 +26,6 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from threadpoolctl import threadpool_limits
 
 from course_utils.mlp import MLP
 from course_utils.optimizers import OPTIMIZERS, make_optimizer
@@ -226,10 +225,8 @@ class TrainingPlayground(widgets.VBox):
         self.status.value = "Training ..."
         try:
             model = make_model(settings, seed=self.seed, callbacks=[self])
-            # One BLAS thread: the matrices are small, and on a busy machine several
-            # BLAS threads competing for the cores made a run ten times slower.
-            with threadpool_limits(limits=1), \
-                    np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # MLP.fit chooses the BLAS threads itself (one: see course_utils.threads).
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 model.fit(self.X_train, self.y_train, self.X_val, self.y_val)
         finally:
             self.train_button.disabled = False
