@@ -31,7 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
+from course_utils.optimizers import SGD
 
 
 def matching_mlp_classifier(mlp: MLP, **overrides) -> MLPClassifier:

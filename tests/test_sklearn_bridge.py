@@ -8,7 +8,7 @@ import pytest
 from sklearn.neural_network import MLPClassifier
 
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
+from course_utils.optimizers import SGD
 from course_utils.sklearn_bridge import fit_fixed_epochs, matching_mlp_classifier, to_sklearn_mlp
 
 
