@@ -18,6 +18,7 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from course_utils.splits import stratified_subset
 
@@ -39,7 +40,7 @@ def doubling_sizes(n_pool: int, start: int = 250) -> list[int]:
 
 def learning_curve(make_model: Callable[[int], object], X: np.ndarray, y: np.ndarray,
                    X_test: np.ndarray, y_test: np.ndarray, sizes: Sequence[int],
-                   seeds: Iterable[int]) -> np.ndarray:
+                   seeds: Iterable[int], *, blas_threads: int = 1) -> np.ndarray:
     """Test accuracy of ``make_model(seed)`` trained on ``n`` images, for each size and seed.
 
     Args:
@@ -50,6 +51,9 @@ def learning_curve(make_model: Callable[[int], object], X: np.ndarray, y: np.nda
         sizes: subset sizes, each from 1 to ``N`` (``N`` uses the whole pool, so its seeds
             differ only in the model's randomness).
         seeds: at least two.
+        blas_threads: BLAS threads while training (1, as the notebooks run in CI: the small
+            products of mini-batch training gain little from more, and lose a lot when
+            another program keeps a core busy).
 
     Returns:
         ``(len(sizes), len(seeds))`` test accuracies in [0, 1].
@@ -63,9 +67,14 @@ def learning_curve(make_model: Callable[[int], object], X: np.ndarray, y: np.nda
     if not sizes or bad:
         raise ValueError(f"learning_curve: sizes must be integers from 1 to {len(y)} (the pool "
                          f"size), got {list(sizes)}.")
+    if isinstance(blas_threads, bool) or not isinstance(blas_threads, numbers.Integral) \
+            or blas_threads < 1:
+        raise ValueError(f"learning_curve: blas_threads must be a positive integer, got "
+                         f"{blas_threads!r}.")
     accuracy = np.zeros((len(sizes), len(seeds)))
-    for i, n in enumerate(sizes):
-        for j, seed in enumerate(seeds):
-            X_sub, y_sub = stratified_subset(X, y, int(n), seed=seed)
-            accuracy[i, j] = make_model(seed).fit(X_sub, y_sub).score(X_test, y_test)
+    with threadpool_limits(limits=int(blas_threads), user_api="blas"):
+        for i, n in enumerate(sizes):
+            for j, seed in enumerate(seeds):
+                X_sub, y_sub = stratified_subset(X, y, int(n), seed=seed)
+                accuracy[i, j] = make_model(seed).fit(X_sub, y_sub).score(X_test, y_test)
     return accuracy

@@ -47,3 +47,21 @@ def test_learning_curve_needs_two_seeds_and_sizes_inside_the_pool():
         learning_curve(_CountingModel, np.zeros((10, 1)), y, None, None, [5], [0])
     with pytest.raises(ValueError, match="from 1 to 10"):
         learning_curve(_CountingModel, np.zeros((10, 1)), y, None, None, [5, 11], [0, 1])
+    with pytest.raises(ValueError, match="blas_threads"):
+        learning_curve(_CountingModel, np.zeros((10, 1)), y, None, None, [5], [0, 1],
+                       blas_threads=0)
+
+
+def test_learning_curve_trains_under_the_requested_blas_threads():
+    from threadpoolctl import threadpool_info
+
+    seen = []
+
+    class Spy(_CountingModel):
+        def fit(self, X, y):
+            seen.append({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+            return super().fit(X, y)
+
+    y = np.repeat(np.arange(2), 5)
+    learning_curve(Spy, np.zeros((10, 1)), y, None, y, [10], [0, 1], blas_threads=1)
+    assert seen and all(threads <= {1} for threads in seen)
