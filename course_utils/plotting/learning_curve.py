@@ -46,7 +46,7 @@ def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves"
     if not curves or len(curves) > len(CURVE_COLORS):
         raise ValueError(f"plot_learning_curves draws 1 to {len(CURVE_COLORS)} curves, got "
                          f"{len(curves)}.")
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
     ticks = set()
     for curve, color, marker in zip(curves, CURVE_COLORS, _MARKERS, strict=False):
         acc = np.asarray(curve.accuracy, dtype=float)
@@ -68,6 +68,7 @@ def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves"
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    # below the axes, so that it never covers a point of a curve
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=8, frameon=False)
     fig.tight_layout()
     return fig
