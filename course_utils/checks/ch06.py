@@ -11,7 +11,8 @@ Four exercises, in the order the notebook asks for them:
 
 * ``conv2d(images, kernels, bias)``: the same for a batch ``(n, h, w, c_in)`` ->
   ``(n, h - kh + 1, w - kw + 1, c_out)``, without loops over pixels (what ``Conv2D``
-  computes before its activation);
+  computes before its activation). The check compares values, so it cannot tell whether
+  loops were used: a correct loop over the images passes;
 * ``conv2d_param_count(kernel_size, in_channels, filters)``: the trainable parameters
   of ``keras.layers.Conv2D(filters, kernel_size)`` on ``in_channels`` channels;
 * ``build_cnn(filters, dense_units, n_classes, input_shape)``: a Keras CNN built from a
@@ -445,9 +446,11 @@ def _wrong_cnn(filters, dense_units, n_classes, input_shape, *, output="linear",
     return keras.Sequential(layers)
 
 
-#: The description's own numbers (seed report 004's network), then others, so that a
-#: function that ignores its arguments is caught.
-_BUILD_PROBES = (((32, 64, 64), 54, 10, (28, 28, 1)), ((8, 16), 20, 5, (20, 24, 3)))
+#: The description's own numbers (a student's network), then others, so that a function
+#: that ignores its arguments is caught: two convolutions, 5 classes, non-square images with
+#: 3 channels. (Its filter counts are the first probe's, so that Keras, which compiles the
+#: initialisation of every new weight shape, builds it quickly.)
+_BUILD_PROBES = (((32, 64, 64), 54, 10, (28, 28, 1)), ((32, 64), 20, 5, (20, 24, 3)))
 
 _BUILD_MISTAKES = (
     Mistake("sigmoid output layer",
@@ -485,8 +488,8 @@ _BUILD_MISTAKES = (
             lambda f, d, n, s: _wrong_cnn(f, d, n, s, conv_activation=None)),
     Mistake("the description's numbers hard-coded",
             "Your function builds the network of the description whatever its arguments: called "
-            "with filters=(8, 16), dense_units=20, n_classes=5 and input_shape=(20, 24, 3) it "
-            "still returns the 32-64-64 network for 28 x 28 images.",
+            "with filters=(32, 64), dense_units=20, n_classes=5 and input_shape=(20, 24, 3) "
+            "it still returns the 32-64-64 network for 28 x 28 grey images and 10 classes.",
             "Use the arguments filters, dense_units, n_classes and input_shape inside the function.",
             lambda f, d, n, s: build_cnn(*_BUILD_PROBES[0])),
 )
