@@ -20,11 +20,12 @@ and on JAX. What follows is read from Keras 3's source (``keras/src``, version 3
   the logits: exactly the loss of a linear output layer. Training is right; only what
   ``predict()`` returns, sigmoid scores, is not a probability distribution.
 * ``backend/jax/nn.py`` and ``backend/numpy/nn.py``, ``sparse_categorical_crossentropy``:
-  never read ``_keras_logits`` (even where an array carries it) and never warn. With ``from_logits=True`` they take
-  ``log_softmax`` of whatever they get, so sigmoid outputs in (0, 1) are softmaxed a
-  second time and the loss cannot fall below ``-ln(e / (e + 9))`` (about 1.46, for 10
-  classes). With ``from_logits=False`` they divide the output by its sum over the
-  classes and clip it to ``[epsilon, 1 - epsilon]`` before the log.
+  never read ``_keras_logits`` (even where an array carries it) and never warn. With
+  ``from_logits=True`` they take ``log_softmax`` of whatever they get, so sigmoid outputs
+  in (0, 1) are softmaxed a second time and the loss cannot fall below
+  ``-ln(e / (e + 9))`` (about 1.46, for 10 classes). With ``from_logits=False`` they
+  divide the output by its sum over the classes and clip it to ``[epsilon, 1 - epsilon]``
+  before the log.
 
 :func:`sparse_categorical_crossentropy` computes each backend's per-sample loss from
 NumPy arrays, so the TensorFlow behaviour can be shown without TensorFlow installed.

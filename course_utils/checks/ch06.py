@@ -63,7 +63,8 @@ def conv2d(images: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np.ndar
 
     Returns:
         ``(n, h - kh + 1, w - kw + 1, c_out)``:
-        ``out[s, i, j, f] = bias[f] + sum_{u, v, c} images[s, i + u, j + v, c] * kernels[u, v, c, f]``.
+        ``out[s, i, j, f] = bias[f]
+        + sum over u, v, c of images[s, i + u, j + v, c] * kernels[u, v, c, f]``.
         This is a cross-correlation (the kernel is not flipped), which is what every deep
         learning library calls a convolution.
     """
@@ -73,7 +74,8 @@ def conv2d(images: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np.ndar
                          "for one image use conv2d(image[np.newaxis], ...)[0].")
     _check_kernels(images.shape[1:], kernels, bias, "conv2d")
     windows = np.lib.stride_tricks.sliding_window_view(images, kernels.shape[:2], axis=(1, 2))
-    return np.einsum("nijcuv,uvcf->nijf", windows, kernels) + bias   # windows: (n, h', w', c, kh, kw)
+    # windows: (n, h', w', c_in, kh, kw); sum over the window and the input channels
+    return np.einsum("nijcuv,uvcf->nijf", windows, kernels) + bias
 
 
 def conv2d_loops(image: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -90,7 +92,8 @@ def conv2d_loops(image: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np
 
 def _check_kernels(image_shape, kernels, bias, who: str) -> None:
     if kernels.ndim != 4:
-        raise ValueError(f"{who}: kernels must be (kh, kw, c_in, c_out), got shape {kernels.shape}.")
+        raise ValueError(f"{who}: kernels must be (kh, kw, c_in, c_out), got shape "
+                         f"{kernels.shape}.")
     kh, kw, c_in, c_out = kernels.shape
     if image_shape[2] != c_in:
         raise ValueError(f"{who}: the images have {image_shape[2]} channel(s) but the kernels "
@@ -180,7 +183,8 @@ _CONV_MISTAKES = (
     ("kernel read in PyTorch's layout",
      "You read the kernel as (c_out, c_in, kh, kw), PyTorch's layout, with kernels[f, c, u, v]. "
      "Keras stores it as (kh, kw, c_in, c_out).",
-     "Index the weight of filter f, input channel c, window position (u, v) as kernels[u, v, c, f].",
+     "Index the weight of filter f, input channel c, window position (u, v) as "
+     "kernels[u, v, c, f].",
      _pytorch_layout),
     ("window rows and columns swapped",
      "You multiplied the pixel at (i + u, j + v) by kernels[v, u] instead of kernels[u, v]: the "
@@ -490,7 +494,8 @@ _BUILD_MISTAKES = (
             "Your function builds the network of the description whatever its arguments: called "
             "with filters=(32, 64), dense_units=20, n_classes=5 and input_shape=(20, 24, 3) "
             "it still returns the 32-64-64 network for 28 x 28 grey images and 10 classes.",
-            "Use the arguments filters, dense_units, n_classes and input_shape inside the function.",
+            "Use the arguments filters, dense_units, n_classes and input_shape inside the "
+            "function.",
             lambda f, d, n, s: build_cnn(*_BUILD_PROBES[0])),
 )
 
@@ -569,7 +574,7 @@ def _diagnose_build(student_fn) -> Feedback:
 
 def _stop_at_first_difference(args, got, expected) -> None:
     call = f"build_cnn{args}"
-    for position, (mine, theirs) in enumerate(zip(got, expected), start=1):
+    for position, (mine, theirs) in enumerate(zip(got, expected, strict=False), start=1):
         if mine != theirs:
             stop(_BUILD, Status.MISTAKE,
                  f"For {call}, layer {position} (after the input) differs.\n"

@@ -32,7 +32,7 @@ def plot_filter_demo(image: np.ndarray, kernel: np.ndarray, feature_map: np.ndar
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
     titles = (f"image ({_size(image)}, white = 1)", f"filter ({_size(kernel)})",
               f"feature map ({_size(feature_map)})", f"max-pooled ({_size(pooled)})")
-    for ax, (name, picture), label in zip(axes, panels.items(), titles):
+    for ax, (name, picture), label in zip(axes, panels.items(), titles, strict=True):
         if name == "kernel":
             limit = float(np.abs(picture).max()) or 1.0
             shown = ax.imshow(picture, cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit)
@@ -76,7 +76,7 @@ def plot_learned_filters(kernels: np.ndarray, maps: np.ndarray, pooled_maps: np.
         axes[0, f].set_title(f"filter {f}", fontsize=7)
     labels = (f"filter\n{_size(kernels[:, :, 0])}", f"{layer_name}\n{_size(maps[:, :, 0])}",
               f"pooled\n{_size(pooled_maps[:, :, 0])}")
-    for ax, label in zip(axes[:, 0], labels):
+    for ax, label in zip(axes[:, 0], labels, strict=True):
         ax.set_ylabel(label, fontsize=8)
     for ax in axes.flat:
         ax.set_xticks([])

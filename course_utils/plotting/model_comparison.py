@@ -52,7 +52,7 @@ def plot_model_comparison(accuracies: Mapping[str, Sequence[float]],
     rows = np.arange(len(names))
     means = [values[n].mean() for n in names]
     ax_acc.barh(rows, means, color=colors, alpha=0.85)
-    for row, name in zip(rows, names):
+    for row, name in zip(rows, names, strict=True):
         runs = values[name]
         ax_acc.plot([runs.min(), runs.max()], [row, row], color=OKABE_ITO["black"], lw=1.5)
         ax_acc.plot(runs, np.full(len(runs), row), "o", color=OKABE_ITO["black"], ms=3.5)
@@ -99,7 +99,7 @@ def plot_curves_over_seeds(curves: Mapping[str, Sequence[Sequence[float]]],
         raise ValueError(f"plot_curves_over_seeds: {len(curves)} settings but only "
                          f"{len(colors)} colours.")
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    for (name, runs), color in zip(curves.items(), colors):
+    for (name, runs), color in zip(curves.items(), colors[:len(curves)], strict=True):
         lengths = {len(run) for run in runs}
         if len(lengths) != 1:
             raise ValueError(f"plot_curves_over_seeds: {name!r} needs one curve per seed, all of "
