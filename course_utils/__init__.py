@@ -14,7 +14,8 @@ that each lesson's code cells stay short. The package mirrors the course:
 * notebook 04 -- ``optimizers`` (momentum, RMSProp, Adam), ``schedules``,
   ``regularization``, ``callbacks``, ``diagnostics``, ``widgets.playground``
 * notebook 05 -- ``sklearn_bridge``;  notebook 06 -- ``keras_setup``, ``keras_bridge``,
-  ``keras_output_check``
+  ``keras_output_check``, ``keras_crossentropy`` (each backend's loss, in NumPy),
+  ``plotting.convolution``, ``plotting.model_comparison``
 * every notebook -- ``checks`` (the feedback after each exercise); instructors --
   ``release`` (student versions and grading); students -- ``doctor`` (``python -m
   course_utils.doctor`` checks the environment and names the fix for each problem)
