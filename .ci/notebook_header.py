@@ -206,10 +206,18 @@ def _serialize(nb) -> str:
 
 
 def _write_atomically(nb, path: Path) -> None:
+    _replace_text(path, _serialize(nb))
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over ``path``,
+    keeping ``path``'s permissions (``mkstemp`` creates files readable by their owner only)."""
+    mode = path.stat().st_mode & 0o777
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(_serialize(nb))
+            handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -251,10 +259,7 @@ def process_readme(check: bool, readme: Path = README, repo_url: str | None = No
     badges = readme_badges(repo_url or repository_url())
     new = README_BLOCK.sub(lambda m: m.group(1) + badges + "\n" + m.group(2), text, count=1)
     if new != text and not check:
-        fd, tmp = tempfile.mkstemp(dir=readme.parent, prefix=".README.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(new)
-        os.replace(tmp, readme)
+        _replace_text(readme, new)
     return new != text
 
 

@@ -32,9 +32,6 @@ def setup_cell_source() -> str:
 
 
 def test_committed_notebooks_carry_a_current_header():
-    if not any(tool.has_header(path) for path in NOTEBOOKS):
-        pytest.skip("no notebook has the Colab header yet: run `python .ci/notebook_header.py`, "
-                    "commit the notebooks, and remove this skip")
     assert tool.main(["--check", *map(str, NOTEBOOKS)]) == 0
 
 
@@ -175,3 +172,14 @@ def test_readme_badges_are_current_and_follow_the_repository_url(tmp_path):
     assert "old" not in text and text.endswith("<!-- /badges -->\ntext\n")
     assert not tool.process_readme(check=True, readme=readme,
                                    repo_url="https://github.com/a-fork/course")
+
+
+def test_a_rewritten_notebook_keeps_its_permissions(tmp_path):
+    copy = Path(shutil.copy(NOTEBOOKS[0], tmp_path))
+    copy.chmod(0o644)
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells = [c for c in nb.cells if "course_header" not in c.metadata]  # not current
+    nbformat.write(nb, copy)
+    assert tool.main([str(copy)]) == 0
+    assert tool.has_header(copy)
+    assert copy.stat().st_mode & 0o777 == 0o644
