@@ -244,5 +244,6 @@ def stratified_subset(
               for k, m in zip(classes, keep, strict=True)]
     if not isinstance(keep_order, bool):
         raise TypeError(f"stratified_subset: keep_order must be True or False, got {keep_order!r}.")
-    rows = np.sort(np.concatenate(chosen)) if keep_order else rng.permutation(np.concatenate(chosen))
+    rows = np.concatenate(chosen)
+    rows = np.sort(rows) if keep_order else rng.permutation(rows)
     return X[rows], y[rows]

@@ -18,7 +18,6 @@ cross-validation and learning curves draw from); ``X_train`` / ``X_val`` split i
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np

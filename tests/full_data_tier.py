@@ -34,7 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -186,8 +186,9 @@ def render_report(outcomes: list[dict], band_rows: list[dict], machine: str) -> 
             v = row["values"]
             stats = ([f"{statistics.mean(v):.2%}", f"{statistics.stdev(v):.2%}" if len(v) > 1
                       else "–", f"{min(v):.2%}", f"{max(v):.2%}"] if v else ["–"] * 4)
+            verdict = "yes" if row["passed"] else "NO: " + row["why"]
             lines.append(f"| {row['band'].model} | {len(v)} | " + " | ".join(stats)
-                         + f" | {row['band'].claim} | {'yes' if row['passed'] else 'NO: ' + row['why']} |")
+                         + f" | {row['band'].claim} | {verdict} |")
     return "\n".join(lines) + "\n"
 
 

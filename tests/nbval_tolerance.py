@@ -163,7 +163,7 @@ def compare_text(committed: str, computed: str, tolerance: Tolerance) -> list[st
     if [t.kind for t in old] != [t.kind for t in new]:
         return [_line_diff(committed, computed, "the text itself differs, not only numbers")]
     problems = []
-    for a, b in zip(old, new):
+    for a, b in zip(old, new, strict=True):
         if a.text == b.text:
             continue
         if a.kind == "text":
@@ -230,15 +230,15 @@ def tolerant_compare_outputs(cell_item, test, ref, skip_compare=None) -> bool:
     report = cell_item.comparison_traceback = []
     if set(committed) != set(computed):
         missing, extra = set(committed) - set(computed), set(computed) - set(committed)
-        report.append(f"The cell's outputs are of other kinds than committed: missing {sorted(missing)},"
-                      f" unexpected {sorted(extra)}.")
+        report.append(f"The cell's outputs are of other kinds than committed: missing "
+                      f"{sorted(missing)}, unexpected {sorted(extra)}.")
         return False
     for key, old_values in committed.items():
         new_values = computed[key]
         if len(old_values) != len(new_values):
             report.append(f"{key}: {len(old_values)} output(s) committed, {len(new_values)} now.")
             return False
-        for old, new in zip(old_values, new_values):
+        for old, new in zip(old_values, new_values, strict=True):
             if isinstance(old, str) and isinstance(new, str) and key in TEXT_KEYS:
                 problems = compare_text(old, new, tolerance)
             else:

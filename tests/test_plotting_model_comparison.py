@@ -12,6 +12,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from course_utils.plotting.model_comparison import (  # noqa: E402
     plot_curves_over_seeds,
     plot_model_comparison,
+    plot_seed_runs,
 )
 from course_utils.plotting.palette import MODEL_COLORS  # noqa: E402
 
@@ -73,3 +74,22 @@ def test_curves_over_seeds_draw_the_mean_and_a_band_per_setting():
 def test_curves_over_seeds_refuse_curves_of_different_lengths():
     with pytest.raises(ValueError, match="one curve per seed"):
         plot_curves_over_seeds({"a": [[0.5, 0.6], [0.7]]})
+
+
+# --- plot_seed_runs (notebook 05) ---
+
+def test_seed_runs_show_each_run_in_the_models_colour_in_percent():
+    fig = plot_seed_runs({"course MLP": [0.93, 0.94, 0.92], "MLPClassifier": [0.91, 0.92]},
+                         n_test=1000, colors={"course MLP": "course MLP",
+                                              "MLPClassifier": "MLPClassifier"})
+    ax = fig.axes[0]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    np.testing.assert_allclose(dots[0].get_xdata(), [93.0, 94.0, 92.0])
+    assert to_hex(dots[0].get_color()) == MODEL_COLORS["course MLP"].lower()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["MLPClassifier", "course MLP"]
+    assert "%" in ax.get_xlabel() and "1,000" in ax.get_xlabel()
+
+
+def test_seed_runs_refuse_accuracies_in_percent():
+    with pytest.raises(ValueError, match="in \\[0, 1\\]"):
+        plot_seed_runs({"m": [93.0, 94.0]}, n_test=1000)

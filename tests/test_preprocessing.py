@@ -216,7 +216,8 @@ def test_stratified_subset_gives_leftover_samples_to_the_largest_remainders(sort
 def test_stratified_subset_is_reproducible_shuffled_and_takes_images(sorted_by_class):
     images = np.arange(200 * 4).reshape(200, 2, 2)
     _, y = sorted_by_class
-    first, again = stratified_subset(images, y, 50, seed=4), stratified_subset(images, y, 50, seed=4)
+    first = stratified_subset(images, y, 50, seed=4)
+    again = stratified_subset(images, y, 50, seed=4)
     np.testing.assert_array_equal(first[0], again[0])
     assert first[0].shape == (50, 2, 2) and np.any(np.diff(first[1]) < 0)
 
