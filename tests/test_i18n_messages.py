@@ -127,7 +127,7 @@ def test_a_check_verdict_is_spanish_after_set_language_and_keeps_the_english_mis
     feedback = _one_hot_verdict()
     text = feedback.render()
     assert feedback.mistake == TRANSPOSED == "axes swapped (transposed result)"
-    assert text.startswith("✘ one_hot: error — ejes intercambiados (resultado transpuesto)")
+    assert text.startswith("✘ one_hot: incorrecto — ejes intercambiados (resultado transpuesto)")
     assert "El arreglo one-hot para" in text and "tiene forma" in text
     assert "\n  Pista: Intercambia los dos ejes de tu resultado" in text
     assert "Hint" not in text and "shape" not in text
