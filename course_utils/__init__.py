@@ -9,12 +9,13 @@ that each lesson's code cells stay short. The package mirrors the course:
 * notebook 02 -- ``softmax`` (softmax, log-softmax, cross-entropy and its gradient),
   ``gradcheck`` (finite differences)
 * notebook 03 -- ``layers`` (forward/backward pairs), ``initializers``, ``mlp`` (the
-  ``MLP`` classifier), ``optim`` (the optimiser interface, SGD), ``metrics``,
+  ``MLP`` classifier), ``optimizers`` (the optimiser interface, SGD), ``metrics``,
   ``plotting.training``, ``widgets.digit_canvas`` (draw a digit, the network reads it)
-* notebook 04 -- ``optimizers``, ``schedules``, ``regularization``, ``callbacks``,
-  ``diagnostics``, ``widgets.playground``
+* notebook 04 -- ``optimizers`` (momentum, RMSProp, Adam), ``schedules``,
+  ``regularization``, ``callbacks``, ``diagnostics``, ``widgets.playground``
 * notebook 05 -- ``sklearn_bridge``;  notebook 06 -- ``keras_setup``, ``keras_bridge``,
-  ``keras_output_check``
+  ``keras_output_check``, ``keras_crossentropy`` (each backend's loss, in NumPy),
+  ``plotting.convolution``, ``plotting.model_comparison``
 * every notebook -- ``checks`` (the feedback after each exercise); instructors --
   ``release`` (student versions and grading); students -- ``doctor`` (``python -m
   course_utils.doctor`` checks the environment and names the fix for each problem)

@@ -7,14 +7,22 @@ A classification loss in Keras needs to know what the model returns:
 * ``from_logits=False``: probabilities that already sum to 1 over the classes;
   the output layer must be a softmax.
 
-Anything else still trains without an error, but computes something else. With the
-TensorFlow backend Keras warns about one of these cases; with JAX (the course's
-backend) it says nothing, so :func:`check_output_and_loss` makes the check.
+Anything else still trains without an error, but what goes wrong depends on the
+backend (see :mod:`course_utils.keras_crossentropy` for the source it is read from).
+A sigmoid or softmax output with ``from_logits=True``: on JAX and NumPy the loss applies
+a softmax to the outputs a second time and nothing warns; on TensorFlow the loss
+silently reads the values from before the activation (cached on the output tensor), so
+training works and a warning is printed, but ``predict()`` still returns the
+activation's outputs (for a sigmoid, scores that do not sum to 1). Keras on JAX, the
+course's backend, says nothing, so :func:`check_output_and_loss` makes the check, and
+:func:`output_pre_activation` gives the values TensorFlow's loss would have used.
 """
 
 from __future__ import annotations
 
 import warnings
+
+import numpy as np
 
 _PROBABILITY_OUTPUTS = ("softmax", "sigmoid")
 
@@ -59,17 +67,47 @@ def check_output_and_loss(model, loss) -> bool:
     fixes = ("Use a linear output layer with from_logits=True, or a softmax output layer "
              "with from_logits=False.")
     if from_logits and activation in _PROBABILITY_OUTPUTS:
+        returned = ("sigmoid scores, which do not sum to 1 over the classes and are not "
+                    "probabilities" if activation == "sigmoid" else "softmax probabilities")
         problem = (f"the loss was built with from_logits=True, but the output layer applies "
-                   f"{activation}, so the model returns probabilities, not logits; the loss "
-                   f"applies a softmax to them a second time.")
+                   f"{activation}, so the model does not return logits. On the JAX and NumPy "
+                   f"backends the loss applies a softmax to these outputs a second time, and "
+                   f"training suffers; on TensorFlow it silently uses the values from before "
+                   f"the {activation} instead, so training works, but predict() returns "
+                   f"{returned}.")
     elif not from_logits and activation == "linear":
         problem = ("the loss was built with from_logits=False, but the output layer is linear, "
                    "so the model returns logits, not probabilities.")
     elif not from_logits and activation != "softmax":
         problem = (f"the loss expects probabilities that sum to 1, but the output layer applies "
-                   f"{activation}; only a softmax gives such probabilities for several classes.")
+                   f"{activation}; only a softmax gives such probabilities for several classes "
+                   f"(TensorFlow silently computes the loss from the values before the "
+                   f"{activation}; JAX and NumPy divide the outputs by their sum).")
     else:
         return True
     warnings.warn(f"Output layer and loss do not match: {problem} {fixes}", UserWarning,
                   stacklevel=2)
     return False
+
+
+def output_pre_activation(model, X) -> np.ndarray:
+    """``(n, k)``: what the model's last ``Dense`` layer computes before its activation.
+
+    For a sigmoid or softmax output layer these are the logits that TensorFlow's
+    cross-entropy reads from the output tensor (``_keras_logits``) instead of the
+    output itself; ``activation(output_pre_activation(model, X))`` is ``model.predict(X)``.
+
+    Args:
+        model: a Keras model built on a ``keras.Input``, ending in a ``Dense`` layer.
+        X: inputs the model accepts, e.g. ``(n, 784)`` or ``(n, 28, 28, 1)`` float32.
+    """
+    import keras
+
+    layer = model.layers[-1]
+    if not isinstance(layer, keras.layers.Dense):
+        raise TypeError(f"output_pre_activation needs a model ending in a Dense layer, got "
+                        f"{type(layer).__name__}.")
+    X = np.asarray(X, dtype=np.float32)
+    features = X if len(model.layers) == 1 else keras.Model(model.inputs, layer.input)([X])
+    features = np.asarray(keras.ops.convert_to_numpy(features), dtype=np.float32)
+    return features @ np.asarray(layer.kernel.value) + np.asarray(layer.bias.value)

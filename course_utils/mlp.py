@@ -48,9 +48,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from course_utils.layers import ACTIVATIONS, Dense, Layer
-from course_utils.optim import SGD, Optimizer
+from course_utils.optimizers import SGD, Optimizer
 from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
+from course_utils.threads import AUTO, blas_thread_limit, resolve_blas_threads
 
 #: A batch loss above this many times the run's first loss counts as exploding (warned once).
 EXPLOSION_FACTOR = 100.0
@@ -99,7 +100,7 @@ class MLP:
             scikit-learn's ``MLPClassifier`` divides its ``alpha`` by the batch size, so
             ``l2 = alpha / batch_size`` gives the same updates.
         seed: seeds the weights, the shuffling and the dropout masks (independent streams).
-        optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
+        optimizer: an :class:`course_utils.optimizers.Optimizer`; default ``SGD(learning_rate)``.
             :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
         verbose: print one line per epoch (deterministic: rounded numbers, no timings).
         progress: show a tqdm progress bar over the epochs, for interactive use. In a
@@ -116,6 +117,12 @@ class MLP:
             when they exist (e.g. :class:`course_utils.callbacks.EarlyStopping`, which
             restores the best weights at the end). The objects themselves are used, not
             copies, so their attributes can be read after training.
+        blas_threads: BLAS threads for the matrix products of :meth:`fit`. ``"auto"``
+            (default): the course's choice, one thread (:mod:`course_utils.threads`: with
+            another program busy on a core, more threads made training many times
+            slower). An integer: that many. None: leave the thread settings as they are.
+            The limit holds only during :meth:`fit`; the caller's setting is unchanged
+            afterwards.
 
     Attributes (after :meth:`fit` or :meth:`initialize`):
         layers_: the list of layer objects, input to output.
@@ -137,7 +144,7 @@ class MLP:
                  optimizer: Optimizer | None = None, verbose: bool = False,
                  progress: bool = False, dtype: type = np.float32,
                  n_classes: int | None = None, init_scale: float = 1.0, dropout: float = 0.0,
-                 callbacks: Sequence = ()) -> None:
+                 callbacks: Sequence = (), blas_threads: int | str | None = AUTO) -> None:
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.init = init
@@ -154,6 +161,7 @@ class MLP:
         self.init_scale = init_scale
         self.dropout = dropout
         self.callbacks = callbacks
+        self.blas_threads = blas_threads
 
     # ------------------------------------------------------------------ set-up
 
@@ -222,6 +230,11 @@ class MLP:
             RuntimeWarning: a batch loss exceeded 100 times the first loss of the run
                 (at least 100): the loss exploded, even if it stayed finite.
         """
+        with blas_thread_limit(resolve_blas_threads(self.blas_threads)):
+            return self._fit(X, y, X_val, y_val)
+
+    def _fit(self, X, y, X_val, y_val) -> MLP:
+        """:meth:`fit` inside its BLAS thread limit."""
         self._check_hyperparameters()
         X = self._check_X(X, "fit", n_features=None)
         y = _check_y(y, X, self.n_classes, "fit")
@@ -338,7 +351,7 @@ class MLP:
                 f"MLP.fit: the loss exploded at epoch {epoch}, batch {batch} of {n_batches}: "
                 f"{loss:.4g}, more than {EXPLOSION_FACTOR:g} times the {self._first_loss:.4g} "
                 f"of the first batch. Training is unstable; try {self._remedy()}.",
-                RuntimeWarning, stacklevel=4)
+                RuntimeWarning, stacklevel=5)
 
     def _remedy(self) -> str:
         rate = self.optimizer_.learning_rate
@@ -452,7 +465,7 @@ class MLP:
         if self.optimizer is None:
             Optimizer(self.learning_rate)  # validates the learning rate
         elif not isinstance(self.optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a course_utils.optim.Optimizer such as "
+            raise TypeError(f"optimizer must be a course_utils.optimizers.Optimizer such as "
                             f"SGD(0.1), got {self.optimizer!r}.")
         if (isinstance(self.l2, bool) or not isinstance(self.l2, numbers.Real)
                 or not np.isfinite(self.l2) or self.l2 < 0):
@@ -524,7 +537,7 @@ def _warn_if_unscaled(X: np.ndarray) -> None:
         warnings.warn(
             f"MLP.fit: the inputs X range from {float(X.min()):g} to {top:g}: they look like "
             f"unscaled pixels (0..255), and a network trained on them usually stalls or "
-            f"diverges. Use {_SCALING_FIX}.", UnscaledInputWarning, stacklevel=3)
+            f"diverges. Use {_SCALING_FIX}.", UnscaledInputWarning, stacklevel=4)
 
 
 def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str, *,

@@ -202,7 +202,7 @@ def _check_samples(X, y, seed, who: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def stratified_subset(
-    X: np.ndarray, y: np.ndarray, size: int, *, seed: int = 0
+    X: np.ndarray, y: np.ndarray, size: int, *, seed: int = 0, keep_order: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """``size`` samples of ``(X, y)`` with the class proportions of ``y``.
 
@@ -212,12 +212,15 @@ def stratified_subset(
     of them, rounded down; the samples left over go to the classes with the largest
     remainders (the lowest class first on a tie). Members are drawn without
     replacement by a generator seeded by ``seed``, and the subset comes back
-    shuffled.
+    shuffled -- or, with ``keep_order=True``, in the rows' original order, so that data
+    sorted by class stays sorted (the same rows are chosen either way).
 
     Args:
         X: ``(n, ...)``, one sample per row (images ``(n, 28, 28)`` or rows ``(n, d)``).
         y: ``(n,)`` integer labels.
         size: how many samples to keep, ``1 <= size <= n``; every class must keep at least one.
+        seed: which samples of each class are drawn (and the shuffle).
+        keep_order: return the chosen rows in their original order instead of shuffled.
 
     Returns:
         ``X_subset (size, ...)``, ``y_subset (size,)``.
@@ -239,5 +242,7 @@ def stratified_subset(
     rng = np.random.default_rng(seed)
     chosen = [rng.choice(np.flatnonzero(y == k), size=m, replace=False)
               for k, m in zip(classes, keep, strict=True)]
-    order = rng.permutation(np.concatenate(chosen))
-    return X[order], y[order]
+    if not isinstance(keep_order, bool):
+        raise TypeError(f"stratified_subset: keep_order must be True or False, got {keep_order!r}.")
+    rows = np.sort(np.concatenate(chosen)) if keep_order else rng.permutation(np.concatenate(chosen))
+    return X[rows], y[rows]

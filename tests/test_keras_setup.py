@@ -168,8 +168,8 @@ def test_the_two_correct_output_and_loss_pairings_pass_silently(activation, from
 
 
 @pytest.mark.parametrize("activation, from_logits, says", [
-    ("sigmoid", True, "applies sigmoid, so the model returns probabilities, not logits"),
-    ("softmax", True, "applies softmax, so the model returns probabilities, not logits"),
+    ("sigmoid", True, "applies sigmoid, so the model does not return logits"),
+    ("softmax", True, "applies softmax, so the model does not return logits"),
     ("linear", False, "output layer is linear, so the model returns logits"),
     ("sigmoid", False, "only a softmax gives such probabilities"),
 ])
@@ -189,3 +189,44 @@ def test_output_activation_sees_a_separate_softmax_layer_and_string_losses_mean_
 def test_check_output_and_loss_rejects_a_loss_without_from_logits():
     with pytest.raises(TypeError, match="cross-entropy loss"):
         check_output_and_loss(_classifier("linear"), keras.losses.MeanSquaredError())
+
+
+def test_sigmoid_with_from_logits_warning_says_what_each_backend_does():
+    with pytest.warns(UserWarning) as record:
+        check_output_and_loss(_classifier("sigmoid"), _loss(True))
+    message = str(record[0].message)
+    assert "On the JAX and NumPy backends the loss applies a softmax" in message
+    assert "on TensorFlow it silently uses the values from before the sigmoid" in message
+    assert "predict() returns sigmoid scores, which do not sum to 1" in message
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "softmax", "linear"])
+def test_output_pre_activation_gives_what_the_output_activation_was_applied_to(activation):
+    from course_utils.keras_output_check import output_pre_activation
+
+    seed_everything(0)
+    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(5, activation="relu"),
+                              keras.layers.Dense(3, activation=activation)])
+    X, _ = _batch(n=9, n_features=6)
+    z = output_pre_activation(model, X)
+    assert z.shape == (9, 3)
+    again = np.asarray(keras.activations.get(activation)(z))
+    np.testing.assert_allclose(again, np.asarray(model(X)), rtol=1e-5, atol=1e-6)
+
+
+def test_output_pre_activation_of_a_single_dense_layer_is_the_affine_map():
+    from course_utils.keras_output_check import output_pre_activation
+
+    model = _classifier("sigmoid")
+    X, _ = _batch(n=5, n_features=4)
+    layer = model.layers[-1]
+    expected = X @ np.asarray(layer.kernel.value) + np.asarray(layer.bias.value)
+    np.testing.assert_allclose(output_pre_activation(model, X), expected, rtol=1e-6)
+
+
+def test_output_pre_activation_needs_a_dense_output_layer():
+    from course_utils.keras_output_check import output_pre_activation
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Softmax()])
+    with pytest.raises(TypeError, match="ending in a Dense layer, got Softmax"):
+        output_pre_activation(model, np.zeros((2, 4), np.float32))

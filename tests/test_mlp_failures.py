@@ -39,7 +39,7 @@ def test_a_huge_learning_rate_stops_training_at_the_first_non_finite_loss():
 
 
 def test_the_learning_rate_named_is_the_optimizers_when_one_is_given():
-    from course_utils.optim import SGD
+    from course_utils.optimizers import SGD
 
     X, y = _unit_data()
     with pytest.raises(TrainingDivergedError, match=r"smaller learning rate \(now 1e\+25;"):

@@ -232,3 +232,20 @@ def test_stratified_subset_refuses_a_size_that_empties_a_class(sorted_by_class):
     X, y = sorted_by_class
     with pytest.raises(ValueError, match="class 3 gets none.*10 or more"):
         stratified_subset(X, y, 4)
+
+
+def test_stratified_subset_keep_order_chooses_the_same_rows_in_their_original_order():
+    y = np.repeat(np.arange(3), [600, 300, 100])
+    X = np.arange(len(y))[:, None]
+    X_kept, y_kept = stratified_subset(X, y, 100, seed=1, keep_order=True)
+    X_shuffled, _ = stratified_subset(X, y, 100, seed=1)
+    assert np.bincount(y_kept).tolist() == [60, 30, 10]
+    assert np.all(np.diff(X_kept[:, 0]) > 0)                 # original order, no duplicates
+    np.testing.assert_array_equal(y[X_kept[:, 0]], y_kept)   # rows stay with their labels
+    np.testing.assert_array_equal(np.sort(X_shuffled[:, 0]), X_kept[:, 0])
+
+
+def test_stratified_subset_refuses_a_keep_order_that_is_not_a_bool(sorted_by_class):
+    X, y = sorted_by_class
+    with pytest.raises(TypeError, match="keep_order must be True or False"):
+        stratified_subset(X, y, 20, keep_order="yes")

@@ -1,4 +1,5 @@
-"""Figures the notebooks share: image grids (``images``) and training diagnostics (``training``).
+"""Figures the notebooks share: image grids (``images``), training diagnostics (``training``),
+convolution layers (``convolution``) and comparisons over seeds (``model_comparison``).
 
 Every function draws on a Matplotlib figure and returns it (or the axes), so a
 notebook can adjust a title before ``plt.show()``.

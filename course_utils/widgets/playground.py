@@ -42,7 +42,6 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from threadpoolctl import threadpool_limits
 
 from course_utils.i18n import N_, tr, tr_text
 from course_utils.mlp import MLP
@@ -389,10 +388,8 @@ class TrainingPlayground(widgets.VBox):
         error, model, caught = None, None, []
         try:
             model = make_model(settings, seed=self.seed, callbacks=[self])
-            # One BLAS thread: the matrices are small, and on a busy machine several
-            # BLAS threads competing for the cores made a run ten times slower.
-            with threadpool_limits(limits=1), \
-                    np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+            # MLP.fit chooses the BLAS threads itself (one: see course_utils.threads).
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
                     warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 warnings.simplefilter("error", DeprecationWarning)
