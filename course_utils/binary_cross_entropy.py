@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-z))`` elementwise, without overflow and accurate in both tails.
@@ -43,8 +45,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     """
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
-        raise TypeError(f"sigmoid expects floating-point logits, got dtype {z.dtype}. "
-                        "Convert with z.astype(np.float64).")
+        raise TypeError(tr("sigmoid expects floating-point logits, got dtype {dtype}. Convert "
+                           "with z.astype(np.float64).", dtype=z.dtype))
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
 
@@ -79,23 +81,27 @@ def binary_cross_entropy_grad(logits: np.ndarray, targets: np.ndarray) -> np.nda
 def _check(logits, targets, who: str) -> tuple[np.ndarray, np.ndarray]:
     z, y = np.asarray(logits), np.asarray(targets)
     if z.ndim != 1:
-        hint = " Flatten a column of logits with z.ravel()." if z.ndim == 2 and 1 in z.shape else ""
-        raise ValueError(f"{who} expects one logit per sample, shape (n,), got shape "
-                         f"{z.shape}.{hint}")
+        hint = (" " + tr("Flatten a column of logits with z.ravel().")
+                if z.ndim == 2 and 1 in z.shape else "")
+        raise ValueError(tr("{who} expects one logit per sample, shape (n,), got shape "
+                            "{shape}.{hint}", who=who, shape=z.shape, hint=hint))
     if len(z) == 0:
-        raise ValueError(f"{who} needs at least one sample; got an empty batch.")
+        raise ValueError(tr("{who} needs at least one sample; got an empty batch.", who=who))
     if not np.issubdtype(z.dtype, np.floating):
-        raise TypeError(f"{who} expects floating-point logits, got dtype {z.dtype}. "
-                        "Convert with z.astype(np.float64).")
+        raise TypeError(tr("{who} expects floating-point logits, got dtype {dtype}. Convert with "
+                           "z.astype(np.float64).", who=who, dtype=z.dtype))
     if not np.all(np.isfinite(z)):
-        raise ValueError(f"{who}: the logits contain NaN or infinite values.")
+        raise ValueError(tr("{who}: the logits contain NaN or infinite values.", who=who))
     if y.shape != z.shape:
-        raise ValueError(f"{who}: logits have shape {z.shape} but targets have shape "
-                         f"{y.shape}; there must be one target per logit.")
+        raise ValueError(tr("{who}: logits have shape {logits} but targets have shape {targets}; "
+                            "there must be one target per logit.",
+                            who=who, logits=z.shape, targets=y.shape))
     if not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):
-        raise TypeError(f"{who}: targets must be numbers 0 and 1, got dtype {y.dtype}.")
+        raise TypeError(tr("{who}: targets must be numbers 0 and 1, got dtype {dtype}.",
+                           who=who, dtype=y.dtype))
     y = y.astype(z.dtype)
     if not np.all((y >= 0) & (y <= 1)):
-        raise ValueError(f"{who}: targets must lie in [0, 1] (1 for class 1, 0 for class 0); "
-                         f"found values from {y.min():g} to {y.max():g}.")
+        raise ValueError(tr("{who}: targets must lie in [0, 1] (1 for class 1, 0 for class 0); "
+                            "found values from {low:g} to {high:g}.",
+                            who=who, low=y.min(), high=y.max()))
     return z, y

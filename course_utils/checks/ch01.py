@@ -53,6 +53,7 @@ from course_utils.checks.feedback import (
     stop,
     transposed,
 )
+from course_utils.i18n import N_, tr
 from course_utils.preprocessing import Standardizer
 from course_utils.preprocessing import one_hot as _reference_one_hot
 
@@ -76,13 +77,14 @@ def mean_image_per_class(images: np.ndarray, labels: np.ndarray,
     """
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim != 3 or labels.shape != (len(images),):
-        raise ValueError(f"Expected images (n, h, w) and labels (n,), got shapes {images.shape} "
-                         f"and {labels.shape}.")
+        raise ValueError(tr("Expected images (n, h, w) and labels (n,), got shapes {images_shape} "
+                            "and {labels_shape}.",
+                            images_shape=images.shape, labels_shape=labels.shape))
     means = np.empty((num_classes, *images.shape[1:]), dtype=np.float64)
     for k in range(num_classes):
         members = images[labels == k]
         if len(members) == 0:
-            raise ValueError(f"Class {k} has no images, so it has no mean image.")
+            raise ValueError(tr("Class {k} has no images, so it has no mean image.", k=k))
         means[k] = members.mean(axis=0, dtype=np.float64)
     return means
 
@@ -205,15 +207,15 @@ def _diagnose_mean_image(student_fn) -> Feedback:
         got = call_student(_MEAN_IMAGE, student_fn, images, labels, 4)
         compare_arrays(_MEAN_IMAGE, got, mean_image_per_class(images, labels, 4),
                        inputs=(images, labels, 4), mistakes=MEAN_IMAGE_MISTAKES,
-                       what="the array of mean images")
+                       what=tr("the array of mean images"))
         # Unequal class sizes, another number of classes, another image size.
         images, labels = _mean_image_inputs(seed=2, counts=[2, 7, 4], height=6, width=4)
         got = call_student(_MEAN_IMAGE, student_fn, images, labels, 3)
         compare_arrays(_MEAN_IMAGE, got, mean_image_per_class(images, labels, 3),
-                       inputs=(images, labels, 3), what="with 3 classes of 2, 7 and 4 images, "
-                       "the array of mean images")
-        return ("One mean image per class, averaged over that class's images only, "
-                "without uint8 overflow, for any image size and unequal class sizes.")
+                       inputs=(images, labels, 3), what=tr("with 3 classes of 2, 7 and 4 images, "
+                                                           "the array of mean images"))
+        return tr("One mean image per class, averaged over that class's images only, without "
+                  "uint8 overflow, for any image size and unequal class sizes.")
 
     return diagnose(_MEAN_IMAGE, procedure)
 
@@ -235,7 +237,7 @@ def check_mean_image_per_class(student_fn):
 # ================================================================ 1.2 constant pixels
 
 _CONSTANT = "constant_pixels"
-_INT_MASK = "mask of 0/1 numbers instead of booleans"
+_INT_MASK = N_("mask of 0/1 numbers instead of booleans")
 
 
 def constant_pixels(X: np.ndarray) -> np.ndarray:
@@ -249,8 +251,8 @@ def constant_pixels(X: np.ndarray) -> np.ndarray:
     """
     X = np.asarray(X)
     if X.ndim != 2 or len(X) == 0:
-        raise ValueError(f"Expected X of shape (n_samples, n_features) with n_samples >= 1, "
-                         f"got shape {X.shape}.")
+        raise ValueError(tr("Expected X of shape (n_samples, n_features) with n_samples >= 1, got "
+                            "shape {shape}.", shape=X.shape))
     return np.all(X == X[0], axis=0)
 
 
@@ -319,16 +321,17 @@ def _diagnose_constant(student_fn) -> Feedback:
         for X in (_constant_inputs(), _constant_float_inputs()):
             got = call_student(_CONSTANT, student_fn, X)
             compare_arrays(_CONSTANT, got, constant_pixels(X), inputs=(X,),
-                           mistakes=CONSTANT_MISTAKES, what=f"the mask for a {X.dtype} X of "
-                           f"shape {X.shape}")
+                           mistakes=CONSTANT_MISTAKES,
+                           what=tr("the mask for a {dtype} X of shape {shape}", dtype=X.dtype,
+                                   shape=X.shape))
             if np.asarray(got).dtype != bool:
                 stop(_CONSTANT, Status.MISTAKE,
-                     f"The values are right but the mask has dtype {np.asarray(got).dtype}. A "
-                     "mask of numbers does not select: X[:, mask] with 0s and 1s picks columns "
-                     "0 and 1 over and over.",
-                     hint="Return the result of the comparison itself (dtype bool), without "
-                          ".astype(int).", mistake=_INT_MASK)
-        return "One True/False per pixel, True exactly where the pixel never changes."
+                     tr("The values are right but the mask has dtype {dtype}. A mask of numbers "
+                        "does not select: X[:, mask] with 0s and 1s picks columns 0 and 1 over "
+                        "and over.", dtype=np.asarray(got).dtype),
+                     hint=tr("Return the result of the comparison itself (dtype bool), without "
+                             ".astype(int)."), mistake=_INT_MASK)
+        return tr("One True/False per pixel, True exactly where the pixel never changes.")
 
     return diagnose(_CONSTANT, procedure)
 
@@ -358,8 +361,8 @@ def check_constant_pixels(student_fn):
 # ================================================================ 1.3 z-score with a guard
 
 _ZSCORE = "zscore"
-_EPSILON = "tiny epsilon added to the standard deviation"
-_FLOAT64 = "float64 instead of float32"
+_EPSILON = N_("tiny epsilon added to the standard deviation")
+_FLOAT64 = N_("float64 instead of float32")
 
 
 def zscore(X_train: np.ndarray, X: np.ndarray, min_std: float = 1e-6) -> np.ndarray:
@@ -528,21 +531,21 @@ def _stop_if_epsilon(got, X_train, X, min_std):
             and np.allclose(got[:, ~constant], expected[:, ~constant], rtol=1e-2)
             and _blown_up(got[:, constant])):
         stop(_ZSCORE, Status.MISTAKE,
-             "Where a pixel was constant in X_train you divide by a tiny number instead of "
-             f"setting the result to 0, so those columns hold values up to "
-             f"{np.abs(got[:, constant]).max():.3g}: enormous inputs for a network.",
-             hint="Detect the constant pixels (std < min_std) and set those columns of the "
-                  "result to exactly 0.", mistake=_EPSILON)
+             tr("Where a pixel was constant in X_train you divide by a tiny number instead of "
+                "setting the result to 0, so those columns hold values up to {largest:.3g}: "
+                "enormous inputs for a network.", largest=np.abs(got[:, constant]).max()),
+             hint=tr("Detect the constant pixels (std < min_std) and set those columns of the "
+                     "result to exactly 0."), mistake=_EPSILON)
 
 
 def _diagnose_zscore(student_fn) -> Feedback:
     def procedure() -> str:
         stages = [(_zscore_inputs(constant_columns=False), 1e-6, ZSCORE_SCALING_MISTAKES,
-                   "the standardised array"),
+                   tr("the standardised array")),
                   (_zscore_inputs(constant_columns=True), 1e-6, ZSCORE_GUARD_MISTAKES,
-                   "with constant columns in X_train, the standardised array"),
+                   tr("with constant columns in X_train, the standardised array")),
                   (_min_std_inputs(), 0.1, ZSCORE_MIN_STD_MISTAKES,
-                   "with min_std=0.1, the standardised array")]
+                   tr("with min_std=0.1, the standardised array"))]
         for (X_train, X), min_std, mistakes, what in stages:
             got = call_student(_ZSCORE, student_fn, X_train, X, min_std)
             _stop_if_epsilon(got, X_train, X, min_std)
@@ -550,11 +553,12 @@ def _diagnose_zscore(student_fn) -> Feedback:
                            mistakes=mistakes, what=what, rtol=1e-4, atol=1e-5)
             if np.asarray(got).dtype != np.float32:
                 stop(_ZSCORE, Status.MISTAKE,
-                     f"The values are right but the dtype is {np.asarray(got).dtype}; the "
-                     "network computes in float32.", hint="Return Z.astype(np.float32).",
+                     tr("The values are right but the dtype is {dtype}; the network computes in "
+                        "float32.", dtype=np.asarray(got).dtype),
+                     hint=tr("Return Z.astype(np.float32)."),
                      mistake=_FLOAT64)
-        return ("Per-pixel mean and std from X_train applied to X; columns with a training std "
-                "below min_std are 0; no NaN or inf; the caller's arrays are left unchanged.")
+        return tr("Per-pixel mean and std from X_train applied to X; columns with a training std "
+                  "below min_std are 0; no NaN or inf; the caller's arrays are left unchanged.")
 
     return diagnose(_ZSCORE, procedure)
 
@@ -590,7 +594,7 @@ def check_zscore(student_fn):
 # ================================================================ 1.4 one-hot encoding
 
 _ONE_HOT = "one_hot"
-_INTEGER_ONE_HOT = "integer dtype instead of float"
+_INTEGER_ONE_HOT = N_("integer dtype instead of float")
 
 
 def _whole_columns(labels, num_classes=10):
@@ -642,17 +646,18 @@ def _diagnose_one_hot(student_fn) -> Feedback:
             got = call_student(_ONE_HOT, student_fn, labels, num_classes)
             compare_arrays(_ONE_HOT, got, _reference_one_hot(labels, num_classes),
                            inputs=(labels, num_classes), mistakes=ONE_HOT_MISTAKES,
-                           what=f"the one-hot array for {len(labels)} labels and "
-                                f"num_classes={num_classes}")
+                           what=tr("the one-hot array for {n_labels} labels and "
+                                   "num_classes={num_classes}",
+                                   n_labels=len(labels), num_classes=num_classes))
             if not np.issubdtype(np.asarray(got).dtype, np.floating):
                 stop(_ONE_HOT, Status.MISTAKE,
-                     f"The values are right but the dtype is {np.asarray(got).dtype}; the "
-                     "targets of a network are floating-point numbers (float32 here), like its "
-                     "outputs.",
-                     hint="Create the array with np.zeros(..., dtype=np.float32).",
+                     tr("The values are right but the dtype is {dtype}; the targets of a network "
+                        "are floating-point numbers (float32 here), like its outputs.",
+                        dtype=np.asarray(got).dtype),
+                     hint=tr("Create the array with np.zeros(..., dtype=np.float32)."),
                      mistake=_INTEGER_ONE_HOT)
-        return ("One row per sample, a single 1 in the column of its class, for any "
-                "num_classes.")
+        return tr("One row per sample, a single 1 in the column of its class, for any "
+                  "num_classes.")
 
     return diagnose(_ONE_HOT, procedure)
 

@@ -38,6 +38,7 @@ from course_utils.checks.feedback import (
     require_dependence,
     stop,
 )
+from course_utils.i18n import N_, tr
 from course_utils.softmax import cross_entropy as _reference_cross_entropy
 from course_utils.softmax import cross_entropy_grad as _reference_cross_entropy_grad
 from course_utils.softmax import softmax as _reference_softmax
@@ -129,7 +130,7 @@ def _one_hot(labels, k):
 
 
 #: Named when a function that ran with 10 classes crashes with another number of them.
-_TEN_CLASSES = "works only for 10 classes"
+_TEN_CLASSES = N_("works only for 10 classes")
 
 
 def _stop_unless_any_number_of_classes(exercise, student_fn, logits, labels):
@@ -140,11 +141,11 @@ def _stop_unless_any_number_of_classes(exercise, student_fn, logits, labels):
     if probe.status is Status.ERROR:
         k = logits.shape[1]
         stop(exercise, Status.MISTAKE,
-             f"Your function works with 10 classes but crashes with {k}: "
-             f"{probe.message.splitlines()[0]} The number 10 is written into the code "
-             "(np.eye(10), a reshape to 10 columns, a range(10)); the check also tries batches "
-             f"of {k} classes, as a dataset with other classes would.",
-             hint="Take the number of classes from the logits: k = logits.shape[1].",
+             tr("Your function works with 10 classes but crashes with {k}: {error} The number 10 "
+                "is written into the code (np.eye(10), a reshape to 10 columns, a range(10)); the "
+                "check also tries batches of {k} classes, as a dataset with other classes would.",
+                k=k, error=probe.message.splitlines()[0]),
+             hint=tr("Take the number of classes from the logits: k = logits.shape[1]."),
              mistake=_TEN_CLASSES)
 
 
@@ -160,10 +161,10 @@ def _split(mistakes, names):
 
 _SOFTMAX = "softmax"
 
-_WRONG_AXIS = "softmax along the wrong axis"
-_NO_MAX_SUBTRACTION = "no max subtraction (overflow)"
-_GLOBAL_MAX = "subtracted the maximum of the whole array"
-_LOG_OF_PROBS = "log of softmax probabilities instead of log-softmax"
+_WRONG_AXIS = N_("softmax along the wrong axis")
+_NO_MAX_SUBTRACTION = N_("no max subtraction (overflow)")
+_GLOBAL_MAX = N_("subtracted the maximum of the whole array")
+_LOG_OF_PROBS = N_("log of softmax probabilities instead of log-softmax")
 
 #: Mistakes that only show on large logits (the three exercises use these names).
 _OVERFLOW_MISTAKES = {_NO_MAX_SUBTRACTION, _GLOBAL_MAX, _LOG_OF_PROBS}
@@ -240,15 +241,15 @@ def _diagnose_softmax(student_fn) -> Feedback:
         shape_mistakes, overflow_mistakes = _split(SOFTMAX_MISTAKES, _OVERFLOW_MISTAKES)
         zero_row_logits = _ten_class_logits()[0]
         for logits, mistakes, what in [
-            (_small_logits(), shape_mistakes, "the probabilities for small logits"),
-            (zero_row_logits, shape_mistakes, "the probabilities for 10 classes"),
-            (_large_logits(), overflow_mistakes, "the probabilities for logits around ±1000"),
-            (_wide_logits(), [_MEAN_SHIFT], "the probabilities for rows from -1000 to 1000"),
+            (_small_logits(), shape_mistakes, tr("the probabilities for small logits")),
+            (zero_row_logits, shape_mistakes, tr("the probabilities for 10 classes")),
+            (_large_logits(), overflow_mistakes, tr("the probabilities for logits around ±1000")),
+            (_wide_logits(), [_MEAN_SHIFT], tr("the probabilities for rows from -1000 to 1000")),
         ]:
             got = call_student(_SOFTMAX, student_fn, logits)
             compare_arrays(_SOFTMAX, got, np.asarray(_reference_softmax(logits)),
                            inputs=(logits,), mistakes=mistakes, what=what, probabilities=True)
-        return "Rows sum to 1, and logits of ±1000 give finite probabilities (no overflow)."
+        return tr("Rows sum to 1, and logits of ±1000 give finite probabilities (no overflow).")
 
     return diagnose(_SOFTMAX, procedure)
 
@@ -385,10 +386,11 @@ def _diagnose_cross_entropy(student_fn) -> Feedback:
         scale_mistakes, overflow_mistakes = _split(CROSS_ENTROPY_MISTAKES, _OVERFLOW_MISTAKES)
         ten_logits, ten_labels = _ten_class_logits()
         confident_logits, confident_labels = _confident_logits()
-        stages = [(ten_logits, ten_labels, scale_mistakes, "the loss for 10 classes"),
-                  (_small_logits(), _small_labels(), scale_mistakes, "the loss for small logits"),
+        stages = [(ten_logits, ten_labels, scale_mistakes, tr("the loss for 10 classes")),
+                  (_small_logits(), _small_labels(), scale_mistakes,
+                   tr("the loss for small logits")),
                   (confident_logits, confident_labels, overflow_mistakes,
-                   "the loss for a confidently wrong prediction")]
+                   tr("the loss for a confidently wrong prediction"))]
         for i, (logits, labels, mistakes, what) in enumerate(stages):
             if i:
                 _stop_unless_any_number_of_classes(_CROSS_ENTROPY, student_fn, logits, labels)
@@ -396,8 +398,8 @@ def _diagnose_cross_entropy(student_fn) -> Feedback:
             expected = np.asarray(_reference_cross_entropy(logits, labels), dtype=np.float64)
             compare_arrays(_CROSS_ENTROPY, got, expected, inputs=(logits, labels),
                            mistakes=mistakes, what=what)
-        return ("The mean loss is right for any number of classes, also for a confidently "
-                "wrong prediction (finite, no log(0)).")
+        return tr("The mean loss is right for any number of classes, also for a confidently wrong "
+                  "prediction (finite, no log(0)).")
 
     return diagnose(_CROSS_ENTROPY, procedure)
 
@@ -423,7 +425,6 @@ def check_cross_entropy(student_fn):
 # ================================================================ 2.3 the gradient
 
 _GRAD = "cross_entropy_grad"
-_GRAD_FORMULA = "dL/dz = (softmax(z) - one_hot(y)) / n"
 
 
 def _p_minus_y(z, y, softmax=_exp_normalised):
@@ -452,14 +453,14 @@ GRAD_MISTAKES = [
         "Your gradient is n times too large (n = batch size): it is p - y, the gradient of the "
         "*sum* of the per-sample losses. The loss is their mean, so every sample's gradient is "
         "divided by n.",
-        f"Divide by the number of samples: {_GRAD_FORMULA}.",
+        "Divide by the number of samples: dL/dz = (softmax(z) - one_hot(y)) / n.",
         wrong=_p_minus_y,
     ),
     Mistake(
         "divided by the batch size twice",
         "Your gradient is n times too small: it was divided by the batch size twice (for "
         "example once here and once more when averaging later).",
-        f"Divide by n exactly once: {_GRAD_FORMULA}.",
+        "Divide by n exactly once: dL/dz = (softmax(z) - one_hot(y)) / n.",
         wrong=lambda z, y: _p_minus_y(z, y) / len(y) ** 2,
     ),
     Mistake(
@@ -483,7 +484,7 @@ GRAD_MISTAKES = [
         "error. For softmax with cross-entropy the softmax Jacobian is already inside p - y; "
         "multiplying again makes the gradient almost vanish exactly where the model is "
         "confidently wrong (p near 0 or 1).",
-        f"Drop the extra factor: {_GRAD_FORMULA}.",
+        "Drop the extra factor: dL/dz = (softmax(z) - one_hot(y)) / n.",
         wrong=lambda z, y: _with_extra_derivative(z, y) / len(y),
     ),
     Mistake(
@@ -491,7 +492,7 @@ GRAD_MISTAKES = [
         "Your gradient equals (p - y) * p * (1 - p): an extra activation derivative at the "
         "output (that factor belongs to a sigmoid output with squared error, not to softmax "
         "with cross-entropy), and no division by the batch size.",
-        f"Drop the factor p * (1 - p) and divide by n: {_GRAD_FORMULA}.",
+        "Drop the factor p * (1 - p) and divide by n: dL/dz = (softmax(z) - one_hot(y)) / n.",
         wrong=_with_extra_derivative,
     ),
     Mistake(
@@ -529,11 +530,11 @@ def _diagnose_grad(student_fn) -> Feedback:
     def procedure() -> str:
         scale_mistakes, overflow_mistakes = _split(GRAD_MISTAKES, _OVERFLOW_MISTAKES)
         ten_logits, ten_labels = _ten_class_logits()
-        stages = [(ten_logits, ten_labels, scale_mistakes, "the gradient for 10 classes"),
+        stages = [(ten_logits, ten_labels, scale_mistakes, tr("the gradient for 10 classes")),
                   (_small_logits(), _small_labels(), scale_mistakes,
-                   "the gradient for small logits"),
+                   tr("the gradient for small logits")),
                   (_large_logits(), np.array([2, 0, 1], dtype=np.int64), overflow_mistakes,
-                   "the gradient for logits around ±1000")]
+                   tr("the gradient for logits around ±1000"))]
         for i, (logits, labels, mistakes, what) in enumerate(stages):
             if i:
                 _stop_unless_any_number_of_classes(_GRAD, student_fn, logits, labels)
@@ -541,8 +542,8 @@ def _diagnose_grad(student_fn) -> Feedback:
             expected = np.asarray(_reference_cross_entropy_grad(logits, labels))
             compare_arrays(_GRAD, got, expected, inputs=(logits, labels), mistakes=mistakes,
                            what=what)
-        return "The gradient is (p - y) / n for any batch and number of classes, also for " \
-               "logits around ±1000."
+        return tr("The gradient is (p - y) / n for any batch and number of classes, also for "
+                  "logits around ±1000.")
 
     return diagnose(_GRAD, procedure)
 
@@ -564,7 +565,6 @@ def check_cross_entropy_grad(student_fn):
 # ================================================================ 2.4 sigmoid + binary CE
 
 _BCE_GRAD = "sigmoid_bce_grad"
-_BCE_FORMULA = "dL/dz = (sigmoid(z) - y) / n"
 
 
 def _dloss_dp(z, y):
@@ -591,13 +591,13 @@ BCE_GRAD_MISTAKES = [
         "Your gradient is n times too large (n = batch size): it is sigmoid(z) - y, the "
         "gradient of one sample's loss, but the loss is the mean over the batch, so each "
         "sample's gradient is divided by n.",
-        f"Divide by the number of samples: {_BCE_FORMULA}.",
+        "Divide by the number of samples: dL/dz = (sigmoid(z) - y) / n.",
         wrong=lambda z, y: _sigmoid(z) - y,
     ),
     Mistake(
         "divided by the batch size twice",
         "Your gradient is n times too small: it was divided by the batch size twice.",
-        f"Divide by n exactly once: {_BCE_FORMULA}.",
+        "Divide by n exactly once: dL/dz = (sigmoid(z) - y) / n.",
         wrong=lambda z, y: (_sigmoid(z) - y) / len(y) ** 2,
     ),
     Mistake(
@@ -607,7 +607,7 @@ BCE_GRAD_MISTAKES = [
         "the factor dp/dz = p(1 - p) cancels against the denominators of dL/dp = "
         "-y/p + (1 - y)/(1 - p); multiplying by it once more makes the gradient vanish when "
         "the model is confidently wrong.",
-        f"Work out dL/dp * p(1 - p) on paper and simplify: {_BCE_FORMULA}.",
+        "Work out dL/dp * p(1 - p) on paper and simplify: dL/dz = (sigmoid(z) - y) / n.",
         wrong=lambda z, y: (_sigmoid(z) - y) * _sigmoid(z) * (1 - _sigmoid(z)) / len(y),
     ),
     Mistake(
@@ -677,14 +677,14 @@ def _diagnose_bce_grad(student_fn) -> Feedback:
         ordinary, saturated = _bce_inputs()
         require_dependence(_BCE_GRAD, student_fn, _reference_bce_grad, ordinary, 1,
                            1 - ordinary[1], "targets")
-        for (z, y), what in [(ordinary, "the gradient for ordinary logits"),
-                             (saturated, "the gradient for logits of ±1000 and ±30")]:
+        for (z, y), what in [(ordinary, tr("the gradient for ordinary logits")),
+                             (saturated, tr("the gradient for logits of ±1000 and ±30"))]:
             with np.errstate(over="ignore"):   # exp(1000) in a sigmoid that still gives 0
                 got = call_student(_BCE_GRAD, student_fn, z, y)
             compare_arrays(_BCE_GRAD, got, _reference_bce_grad(z, y), inputs=(z, y),
-                           mistakes=BCE_GRAD_MISTAKES, what=what, factors={"the batch size":
-                                                                          len(z)})
-        return "The gradient is (sigmoid(z) - y) / n, finite also when the sigmoid saturates."
+                           mistakes=BCE_GRAD_MISTAKES, what=what,
+                           factors={N_("the batch size"): len(z)})
+        return tr("The gradient is (sigmoid(z) - y) / n, finite also when the sigmoid saturates.")
 
     return diagnose(_BCE_GRAD, procedure)
 

@@ -57,6 +57,7 @@ from course_utils.checks.feedback import (
     swapped,
 )
 from course_utils.gradcheck import numerical_gradient
+from course_utils.i18n import N_, tr, tr_text
 from course_utils.softmax import log_softmax as _log_softmax
 from course_utils.softmax import softmax as _softmax
 from course_utils.softmax import softmax_cross_entropy as _softmax_cross_entropy
@@ -158,7 +159,7 @@ def _loss_and_gradients(params: dict, X: np.ndarray, y: np.ndarray, extra_softma
 # ---------------------------------------------------------------- ReLU backward
 
 _RELU = "relu_backward"
-SHARED_MASK = "one mask shared by the whole batch"
+SHARED_MASK = N_("one mask shared by the whole batch")
 
 
 def _relu_cases():
@@ -246,15 +247,15 @@ def _diagnose_relu_backward(student_fn) -> Feedback:
                 continue           # subgradient 1 at z == 0: a legitimate choice
             if not arrays_match(got, expected) and _shared_mask(np.asarray(got), dout):
                 stop(_RELU, Status.MISTAKE,
-                     "Your dz uses the same mask for every sample (row): each column is either "
-                     "all dout or all 0. But each sample has its own z, so each row needs its "
-                     "own mask.",
-                     hint="Build the mask from the whole (n, d) array z, element by element, "
-                          "not from one row or a summary of the rows.", mistake=SHARED_MASK)
+                     tr("Your dz uses the same mask for every sample (row): each column is either "
+                        "all dout or all 0. But each sample has its own z, so each row needs its "
+                        "own mask."),
+                     hint=tr("Build the mask from the whole (n, d) array z, element by element, "
+                             "not from one row or a summary of the rows."), mistake=SHARED_MASK)
             compare_arrays(_RELU, got, expected, inputs=(dout, z), mistakes=RELU_MISTAKES,
                            what="dz")
-        return ("dz equals dout where z > 0 and 0 where z < 0, for every sample, on batches "
-                "of three shapes.")
+        return tr("dz equals dout where z > 0 and 0 where z < 0, for every sample, on batches of "
+                  "three shapes.")
 
     return diagnose(_RELU, procedure)
 
@@ -381,9 +382,9 @@ def _diagnose_dense_backward(student_fn) -> Feedback:
             got = call_student(_DENSE, student_fn, dout, x, W)
             compare_outputs(_DENSE, got, dense_backward(dout, x, W), _DENSE_OUTPUTS,
                             inputs=(dout, x, W), mistakes=DENSE_MISTAKES,
-                            factors={"the batch size": len(x)})
-        return ("dx = dout @ W.T, dW = x.T @ dout and db = dout.sum(axis=0), each with the "
-                "shape of what it is the gradient of, for square and non-square layers.")
+                            factors={N_("the batch size"): len(x)})
+        return tr("dx = dout @ W.T, dW = x.T @ dout and db = dout.sum(axis=0), each with the "
+                  "shape of what it is the gradient of, for square and non-square layers.")
 
     return diagnose(_DENSE, procedure)
 
@@ -592,10 +593,10 @@ def _diagnose_backward_two_hidden(student_fn) -> Feedback:
             compare_outputs(_TWO, got, finite_difference_gradients(params, X, y),
                             _TWO_HIDDEN_OUTPUTS, inputs=(params, X, y),
                             mistakes=TWO_HIDDEN_MISTAKES, rtol=1e-5, atol=1e-8,
-                            factors={"the batch size": len(X)})
-        return ("All six gradients agree with finite differences of the loss (gradient "
-                "checking in float64) on three networks, including a square W2, 5 classes and "
-                "logits in the thousands.")
+                            factors={N_("the batch size"): len(X)})
+        return tr("All six gradients agree with finite differences of the loss (gradient checking "
+                  "in float64) on three networks, including a square W2, 5 classes and logits in "
+                  "the thousands.")
 
     return diagnose(_TWO, procedure)
 
@@ -626,9 +627,10 @@ def check_backward_two_hidden(student_fn):
 
 _STEP = "training_step"
 _PARAM_NAMES = ("W1", "b1", "W2", "b2")
-_PARAM_WORDS = {"W1": "first-layer weights", "b1": "first-layer biases",
-                "W2": "second-layer weights", "b2": "second-layer biases"}
-#: The learning rate the notebook uses, the value a student might write instead of the argument.
+_PARAM_WORDS = {"W1": N_("first-layer weights"), "b1": N_("first-layer biases"),
+                "W2": N_("second-layer weights"), "b2": N_("second-layer biases")}
+#: The learning rate the notebook uses, the value a student might write instead of the argument
+#: (the explanation of the mistake "learning rate fixed instead of the argument" quotes it).
 _NOTEBOOK_LEARNING_RATE = 0.1
 
 
@@ -705,7 +707,7 @@ STEP_MISTAKES = [
         _mistaken_step(loss_after=True)),
     Mistake(
         "learning rate fixed instead of the argument",
-        f"Your step moved the parameters by {_NOTEBOOK_LEARNING_RATE} times the gradient "
+        "Your step moved the parameters by 0.1 times the gradient "
         "whatever learning_rate was passed: the function uses a fixed value (or the "
         "notebook's LEARNING_RATE) instead of its argument.",
         "Use the argument learning_rate inside the function.",
@@ -730,14 +732,16 @@ def _check_step_case(student_fn, params, X, y, learning_rate) -> None:
                         may_modify=("params", 0))
     if loss is None or np.ndim(loss) != 0 or not np.isreal(loss):
         stop(_STEP, Status.MISTAKE,
-             f"Your function returned {type(loss).__name__}; expected the batch loss, a single "
-             "number.", hint="Update params in place and end with `return loss`.")
+             tr("Your function returned {returned}; expected the batch loss, a single number.",
+                returned=type(loss).__name__),
+             hint=tr("Update params in place and end with `return loss`."))
     if set(student_params) != set(_PARAM_NAMES) or any(
             np.shape(student_params[k]) != params[k].shape for k in _PARAM_NAMES):
         stop(_STEP, Status.MISTAKE,
-             "After your step, params no longer holds W1, b1, W2, b2 with their original "
-             "shapes: " + ", ".join(f"{k} {np.shape(v)}" for k, v in student_params.items())
-             + ".", hint="Update each array of the dictionary, keeping its shape.")
+             tr("After your step, params no longer holds W1, b1, W2, b2 with their original "
+                "shapes: {shapes}.",
+                shapes=", ".join(f"{k} {np.shape(v)}" for k, v in student_params.items())),
+             hint=tr("Update each array of the dictionary, keeping its shape."))
 
     got = _flat(loss, student_params)
     if not np.allclose(got, _flat(expected_loss, expected_params), rtol=1e-4, atol=1e-6):
@@ -745,25 +749,26 @@ def _check_step_case(student_fn, params, X, y, learning_rate) -> None:
             wrong_params = _copy_params(params)
             wrong_loss = mistake.wrong(wrong_params, X, y, learning_rate)
             if np.allclose(got, _flat(wrong_loss, wrong_params), rtol=1e-4, atol=1e-6):
-                stop(_STEP, Status.MISTAKE, mistake.explanation, hint=mistake.hint,
-                     mistake=mistake.name)
+                stop(_STEP, Status.MISTAKE, tr_text(mistake.explanation),
+                     hint=tr_text(mistake.hint), mistake=mistake.name)
     if np.allclose(_flat(0.0, student_params), _flat(0.0, params)):
-        stop(_STEP, Status.MISTAKE, "The parameters did not change.",
-             hint="Update params in place (params['W1'] -= ...); assigning a new array to a "
-                  "local variable W1 does not change the dictionary.")
+        stop(_STEP, Status.MISTAKE, tr("The parameters did not change."),
+             hint=tr("Update params in place (params['W1'] -= ...); assigning a new array to a "
+                     "local variable W1 does not change the dictionary."))
     compare_arrays(_STEP, np.float64(loss), np.float64(expected_loss),
-                   what="the returned loss", rtol=1e-4, atol=1e-6)
+                   what=tr("the returned loss"), rtol=1e-4, atol=1e-6)
     for name in _PARAM_NAMES:
         compare_arrays(_STEP, student_params[name], expected_params[name],
-                       what=f"the {_PARAM_WORDS[name]} after your update", rtol=1e-4, atol=1e-6)
+                       what=tr("the {parameters} after your update",
+                               parameters=tr_text(_PARAM_WORDS[name])), rtol=1e-4, atol=1e-6)
 
 
 def _diagnose_training_step(student_fn) -> Feedback:
     def procedure() -> str:
         for case in _step_cases():
             _check_step_case(student_fn, *case)
-        return ("The loss and all four updated parameters match one SGD step, for two "
-                "networks and two learning rates.")
+        return tr("The loss and all four updated parameters match one SGD step, for two networks "
+                  "and two learning rates.")
 
     return diagnose(_STEP, procedure)
 

@@ -45,6 +45,7 @@ from course_utils.checks.feedback import (
     scaled,
     stop,
 )
+from course_utils.i18n import N_
 
 # ---------------------------------------------------------------- exercise 5.1: matching alpha
 
@@ -71,15 +72,17 @@ _TRAINING_IMAGES = 3200   # the notebook's training-set size, a tempting wrong "
 
 
 def _alpha_mistakes() -> list[Mistake]:
-    why = ("scikit-learn divides the whole weight gradient, penalty included, by the batch's "
-           "sample count m: its penalty gradient is alpha * W / m, the course's is l2 * W. ")
     return [
         Mistake("alpha not converted (alpha = l2)",
-                why + "With alpha = l2 the penalty is m times weaker than the course's.",
+                "scikit-learn divides the whole weight gradient, penalty included, by the "
+                "batch's sample count m: its penalty gradient is alpha * W / m, the course's "
+                "is l2 * W. With alpha = l2 the penalty is m times weaker than the course's.",
                 "Set alpha / m equal to l2 and solve for alpha.",
                 lambda l2, batch_size: l2 + 0.0 * batch_size),
         Mistake("alpha divided by the batch size instead of multiplied",
-                why + "Dividing l2 by m makes the penalty m² times too weak.",
+                "scikit-learn divides the whole weight gradient, penalty included, by the "
+                "batch's sample count m: its penalty gradient is alpha * W / m, the course's "
+                "is l2 * W. Dividing l2 by m makes the penalty m² times too weak.",
                 "From alpha / m = l2 it follows that alpha = l2 times m, not divided.",
                 lambda l2, batch_size: l2 / batch_size),
         Mistake("batch size hard-coded to 64",
@@ -119,7 +122,7 @@ def _diagnose_alpha(student_fn) -> Feedback:
         got = np.array(got)
         compare_arrays(_ALPHA, got, l2s * sizes, inputs=(l2s, sizes), mistakes=_alpha_mistakes(),
                        what=f"alpha for (l2, batch_size) = {list(_ALPHA_GRID)}",
-                       factors={"the ½ of the penalty": 2.0}, rtol=1e-9, atol=0.0)
+                       factors={N_("the ½ of the penalty"): 2.0}, rtol=1e-9, atol=0.0)
         return ("alpha = l2 * batch_size for batches of 1 to 257 and l2 from 0 to 2: "
                 "scikit-learn's alpha * W / m equals the course's l2 * W.")
 

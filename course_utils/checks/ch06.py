@@ -48,6 +48,7 @@ from course_utils.checks.feedback import (
     diagnose,
     stop,
 )
+from course_utils.i18n import N_
 
 # ---------------------------------------------------------------- the convolution itself
 
@@ -145,51 +146,51 @@ def _window_transposed(image, kernels, bias):
 
 
 _CONV_MISTAKES = (
-    ("kernel flipped (a convolution in the textbook sense)",
-     "Your result is what you get with the kernel turned by 180 degrees: "
-     "kernels[kh - 1 - u, kw - 1 - v] instead of kernels[u, v]. That is convolution as "
-     "mathematics and signal processing define it. Keras, PyTorch and every other deep "
-     "learning library compute the cross-correlation instead: the weight at window "
-     "position (u, v) multiplies the pixel at (i + u, j + v).",
-     "Use kernels[u, v, c, f] with image[i + u, j + v, c]; do not reverse the kernel.",
+    (N_("kernel flipped (a convolution in the textbook sense)"),
+     N_("Your result is what you get with the kernel turned by 180 degrees: "
+        "kernels[kh - 1 - u, kw - 1 - v] instead of kernels[u, v]. That is convolution as "
+        "mathematics and signal processing define it. Keras, PyTorch and every other deep "
+        "learning library compute the cross-correlation instead: the weight at window "
+        "position (u, v) multiplies the pixel at (i + u, j + v)."),
+     N_("Use kernels[u, v, c, f] with image[i + u, j + v, c]; do not reverse the kernel."),
      _flipped),
-    ("'same' padding instead of 'valid'",
-     "Your output has the size of the input: you padded the image with zeros so that the "
-     "window can also sit over the border. Keras' default, padding='valid', only places the "
-     "window where it fits entirely inside the image.",
-     "The output has h - kh + 1 rows and w - kw + 1 columns; do not pad.",
+    (N_("'same' padding instead of 'valid'"),
+     N_("Your output has the size of the input: you padded the image with zeros so that the "
+        "window can also sit over the border. Keras' default, padding='valid', only places the "
+        "window where it fits entirely inside the image."),
+     N_("The output has h - kh + 1 rows and w - kw + 1 columns; do not pad."),
      _same_padding),
-    ("one window position too few",
-     "Your output has one row and one column too few: the last window position is missing. "
-     "A kh-row window fits at rows 0, 1, ..., h - kh: that is h - kh + 1 positions.",
-     "Loop over range(h - kh + 1) and range(w - kw + 1).",
+    (N_("one window position too few"),
+     N_("Your output has one row and one column too few: the last window position is missing. "
+        "A kh-row window fits at rows 0, 1, ..., h - kh: that is h - kh + 1 positions."),
+     N_("Loop over range(h - kh + 1) and range(w - kw + 1)."),
      _one_position_short),
-    ("bias forgotten",
-     "Your values are the weighted sums without the bias: each filter f also adds bias[f] "
-     "to every one of its output values.",
-     "Add bias[f] to each output value of filter f (or add the whole bias vector at the end).",
+    (N_("bias forgotten"),
+     N_("Your values are the weighted sums without the bias: each filter f also adds bias[f] "
+        "to every one of its output values."),
+     N_("Add bias[f] to each output value of filter f (or add the whole bias vector at the end)."),
      _bias_forgotten),
-    ("ReLU applied",
-     "Your result has no negative values: you applied a ReLU. The exercise asks for what the "
-     "layer computes before its activation, which can be negative.",
-     "Return the weighted sums plus bias, without np.maximum(..., 0).",
+    (N_("ReLU applied"),
+     N_("Your result has no negative values: you applied a ReLU. The exercise asks for what the "
+        "layer computes before its activation, which can be negative."),
+     N_("Return the weighted sums plus bias, without np.maximum(..., 0)."),
      _relu_applied),
-    ("kernel's input and output channel axes swapped",
-     "You used kernels[u, v, f, c] where the weight for input channel c of filter f is "
-     "kernels[u, v, c, f]: in Keras' layout the third axis is the input channel and the last "
-     "the filter.",
-     "kernels has shape (kh, kw, c_in, c_out): index it as kernels[u, v, c, f].",
+    (N_("kernel's input and output channel axes swapped"),
+     N_("You used kernels[u, v, f, c] where the weight for input channel c of filter f is "
+        "kernels[u, v, c, f]: in Keras' layout the third axis is the input channel and the last "
+        "the filter."),
+     N_("kernels has shape (kh, kw, c_in, c_out): index it as kernels[u, v, c, f]."),
      _channel_axes_swapped),
-    ("kernel read in PyTorch's layout",
-     "You read the kernel as (c_out, c_in, kh, kw), PyTorch's layout, with kernels[f, c, u, v]. "
-     "Keras stores it as (kh, kw, c_in, c_out).",
-     "Index the weight of filter f, input channel c, window position (u, v) as "
-     "kernels[u, v, c, f].",
+    (N_("kernel read in PyTorch's layout"),
+     N_("You read the kernel as (c_out, c_in, kh, kw), PyTorch's layout, with kernels[f, c, u, v]. "
+        "Keras stores it as (kh, kw, c_in, c_out)."),
+     N_("Index the weight of filter f, input channel c, window position (u, v) as "
+        "kernels[u, v, c, f]."),
      _pytorch_layout),
-    ("window rows and columns swapped",
-     "You multiplied the pixel at (i + u, j + v) by kernels[v, u] instead of kernels[u, v]: the "
-     "kernel is used transposed. The first axis of the kernel runs down the rows of the image.",
-     "Pair kernels[u, v] with image[i + u, j + v]: u with rows, v with columns.",
+    (N_("window rows and columns swapped"),
+     N_("You multiplied the pixel at (i + u, j + v) by kernels[v, u] instead of kernels[u, v]: the "
+        "kernel is used transposed. The first axis of the kernel runs down the rows of the image."),
+     N_("Pair kernels[u, v] with image[i + u, j + v]: u with rows, v with columns."),
      _window_transposed),
 )
 

@@ -35,14 +35,18 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.i18n import N_, tr, tr_text
+
 STRICT_ENV_VAR = "COURSE_STRICT_CHECKS"
 
 
 class Status(str, Enum):
-    CORRECT = "correct"
-    MISTAKE = "mistake"
-    NOT_IMPLEMENTED = "not implemented"
-    ERROR = "error"
+    """The four verdicts; their values are English keys, translated by :meth:`Feedback.render`."""
+
+    CORRECT = N_("correct")
+    MISTAKE = N_("mistake")
+    NOT_IMPLEMENTED = N_("not implemented")
+    ERROR = N_("error")
 
 
 _SYMBOL = {
@@ -63,7 +67,12 @@ class Feedback:
         message: what was found, specifically (which mistake, which input, which values).
         hint: what to try next; empty for a correct answer.
         mistake: for ``Status.MISTAKE``, the name of the recognised mistake (or ``None``
-            when the values are simply wrong in a way the check does not recognise).
+            when the values are simply wrong in a way the check does not recognise). It is
+            the English name in every language (tests and graders compare it);
+            :meth:`render` shows it in the student's language.
+
+    ``message`` and ``hint`` are already in the language chosen with
+    :func:`course_utils.set_language` when the verdict was reached.
     """
 
     exercise: str
@@ -77,13 +86,26 @@ class Feedback:
         return self.status is Status.CORRECT
 
     def render(self) -> str:
-        head = f"{_SYMBOL[self.status]} {self.exercise}: {self.status.value}"
+        head = f"{_SYMBOL[self.status]} {self.exercise}: {tr_text(self.status.value)}"
         if self.mistake:
-            head += f" — {self.mistake}"
+            head += f" — {mistake_label(self.mistake)}"
         lines = [head, *("  " + line for line in self.message.splitlines())]
         if self.hint:
-            lines.append(f"  Hint: {self.hint}")
+            lines.append("  " + tr("Hint: {hint}", hint=self.hint))
         return "\n".join(lines)
+
+
+def mistake_label(name: str) -> str:
+    """A mistake's name (an English key) in the current language.
+
+    A structural mistake qualified by what it concerns -- ``"off by a constant factor: the
+    batch size"`` -- is translated part by part, as each part is declared on its own.
+    """
+    shown = tr_text(name)
+    if shown == name and ": " in name:
+        kind, _, qualifier = name.partition(": ")
+        return f"{tr_text(kind)}: {tr_text(qualifier)}"
+    return shown
 
 
 class ExerciseNotPassed(AssertionError):
@@ -121,8 +143,9 @@ def call_student(exercise: str, fn: Callable[..., Any], *args: Any,
     that updates ``params`` in place, say).
     """
     if not callable(fn):
-        stop(exercise, Status.ERROR, f"Expected a function, got {type(fn).__name__}.",
-             hint="Pass the function itself, without calling it: check(my_function).")
+        stop(exercise, Status.ERROR, tr("Expected a function, got {fn_type}.",
+                                        fn_type=type(fn).__name__),
+             hint=tr("Pass the function itself, without calling it: check(my_function)."))
     passed_args = _copies(args)
     passed_kwargs = {key: _copy(value) for key, value in kwargs.items()}
     before = [_snapshot(a) for a in passed_args], {k: _snapshot(v) for k, v in passed_kwargs.items()}
@@ -130,18 +153,19 @@ def call_student(exercise: str, fn: Callable[..., Any], *args: Any,
         result = fn(*passed_args, **passed_kwargs)
     except NotImplementedError:
         stop(exercise, Status.NOT_IMPLEMENTED,
-             "Replace the line `raise NotImplementedError` with your code, run that cell, "
-             "then run this one again.")
+             tr("Replace the line `raise NotImplementedError` with your code, run that cell, then "
+                "run this one again."))
     except Exception as err:  # noqa: BLE001 - any student error becomes feedback
         shapes = ", ".join(
             f"{a.dtype}{list(a.shape)}" if isinstance(a, np.ndarray) else type(a).__name__
             for a in (*args, *kwargs.values())
         )
         stop(exercise, Status.ERROR,
-             f"Your function raised {type(err).__name__}: {err}\n"
-             f"It was called with arguments: {shapes}.",
-             hint="Read the error message above; most errors here are shape mismatches. "
-                  "Print the .shape of each array inside your function.")
+             tr("Your function raised {err_type}: {err}\n"
+                "It was called with arguments: {shapes}.",
+                err_type=type(err).__name__, err=err, shapes=shapes),
+             hint=tr("Read the error message above; most errors here are shape mismatches. Print "
+                     "the .shape of each array inside your function."))
     names = _parameter_names(fn, len(passed_args))
     changed = [(i, names[i]) for i, value in enumerate(passed_args)
                if i not in may_modify and names[i] not in may_modify
@@ -150,15 +174,15 @@ def call_student(exercise: str, fn: Callable[..., Any], *args: Any,
                 if key not in may_modify and not _same_snapshot(before[1][key], _snapshot(value))]
     if changed:
         where, name = changed[0]
-        label = f"`{name}`" if name else f"number {where + 1}"
+        label = f"`{name}`" if name else tr("number {position}", position=where + 1)
         stop(exercise, Status.MISTAKE,
-             f"Your function changed its argument {label} in place: after the call, the "
-             "caller's array holds other values than before. Code that calls your function "
-             "with its own data (the training loop, the next cell) would find that data "
-             "changed behind its back.",
-             hint="Compute into a new array (`x = x - x.max()`), or work on a copy "
-                  "(`x = x.copy()` first), instead of `x -= ...`, `x[...] = ...` or "
-                  "`np.exp(x, out=x)` on an argument.",
+             tr("Your function changed its argument {label} in place: after the call, the "
+                "caller's array holds other values than before. Code that calls your function "
+                "with its own data (the training loop, the next cell) would find that data "
+                "changed behind its back.", label=label),
+             hint=tr("Compute into a new array (`x = x - x.max()`), or work on a copy (`x = "
+                     "x.copy()` first), instead of `x -= ...`, `x[...] = ...` or `np.exp(x, "
+                     "out=x)` on an argument."),
              mistake=MODIFIED_INPUT)
     return result
 
@@ -174,7 +198,7 @@ def _copies(values):
 
 
 #: The name of the mistake :func:`call_student` reports for an argument changed in place.
-MODIFIED_INPUT = "modified its input in place"
+MODIFIED_INPUT = N_("modified its input in place")
 
 
 def _parameter_names(fn: Callable, count: int) -> list[str]:
@@ -268,16 +292,16 @@ def _mistaken_result(candidate, inputs):
 
 
 # Names of the structural mistakes compare_arrays recognises in any exercise.
-TRANSPOSED = "axes swapped (transposed result)"
-SIGN_FLIPPED = "sign flipped"
-OFF_BY_FACTOR = "off by a constant factor"
-SQUARED = "squared where it should not be"
-SQUARE_ROOT = "square root where a square belongs"
-NOT_NORMALISED = "rows do not sum to 1"
-WRONG_AXIS_NORMALISED = "normalised along the wrong axis"
-TRUNCATED_DTYPE = "integer dtype truncates the values"
-OUTPUTS_SWAPPED = "outputs swapped"
-IGNORES_ARGUMENT = "result does not depend on an argument"
+TRANSPOSED = N_("axes swapped (transposed result)")
+SIGN_FLIPPED = N_("sign flipped")
+OFF_BY_FACTOR = N_("off by a constant factor")
+SQUARED = N_("squared where it should not be")
+SQUARE_ROOT = N_("square root where a square belongs")
+NOT_NORMALISED = N_("rows do not sum to 1")
+WRONG_AXIS_NORMALISED = N_("normalised along the wrong axis")
+TRUNCATED_DTYPE = N_("integer dtype truncates the values")
+OUTPUTS_SWAPPED = N_("outputs swapped")
+IGNORES_ARGUMENT = N_("result does not depend on an argument")
 
 
 def compare_arrays(
@@ -287,7 +311,7 @@ def compare_arrays(
     *,
     inputs: Sequence[Any] = (),
     mistakes: Sequence[Mistake | KnownMistake] = (),
-    what: str = "the returned array",
+    what: str = N_("the returned array"),
     rtol: float = 1e-5,
     atol: float = 1e-7,
     factors: dict[str, float] | None = None,
@@ -303,14 +327,22 @@ def compare_arrays(
     and, for ``probabilities=True``, rows that do not sum to 1 -- and last the values
     themselves. A recognised mistake is named even when it also changes the shape
     (a transposed gradient) or produces NaN (a softmax that overflows).
+
+    ``what`` names the result in the verdict's sentences; pass it in the current language
+    (``tr("the one-hot array for {n} labels", n=n)``) or as an English text marked with
+    ``N_`` (translated here). The names in ``factors`` are English (marked with ``N_``):
+    they are part of the mistake's name, a key, and are translated where shown.
     """
+    what = tr_text(what)
     if got is None:
-        stop(exercise, Status.MISTAKE, f"Your function returned None instead of {what}.",
-             hint="Did you forget the `return` statement?")
+        stop(exercise, Status.MISTAKE, tr("Your function returned None instead of {what}.",
+                                          what=what),
+             hint=tr("Did you forget the `return` statement?"))
     got_array = np.asarray(got) if not isinstance(got, np.ndarray) else got
     if got_array.dtype == object:
-        stop(exercise, Status.MISTAKE, f"{_sentence_case(what)} is not a numeric array "
-             f"(got {type(got).__name__}).", hint="Return a NumPy array.")
+        stop(exercise, Status.MISTAKE, tr("{what} is not a numeric array (got {got_type}).",
+                                          what=_sentence_case(what), got_type=type(got).__name__),
+             hint=tr("Return a NumPy array."))
 
     for candidate in mistakes:
         wrong = _mistaken_result(candidate, _copies(inputs))
@@ -319,38 +351,42 @@ def compare_arrays(
         wrong = np.asarray(wrong)
         if (arrays_match(got_array, wrong, rtol, atol)
                 and not arrays_match(got_array, expected, rtol, atol)):
-            stop(exercise, Status.MISTAKE, candidate.explanation, hint=candidate.hint,
-                 mistake=candidate.name)
+            stop(exercise, Status.MISTAKE, tr_text(candidate.explanation),
+                 hint=tr_text(candidate.hint), mistake=candidate.name)
 
     if got_array.shape != expected.shape:
         if expected.ndim == 2 and arrays_match(got_array, expected.T, rtol, atol):
             stop(exercise, Status.MISTAKE,
-                 f"{_sentence_case(what)} has shape {got_array.shape}: it holds the right "
-                 f"values, transposed. The expected shape is {expected.shape}.",
-                 hint="Swap the two axes of your result, and find the operation that swapped "
-                      "them: a product taken in the other order, or a missing/extra .T.",
+                 tr("{what} has shape {got}: it holds the right values, transposed. The "
+                    "expected shape is {expected}.",
+                    what=_sentence_case(what), got=got_array.shape, expected=expected.shape),
+                 hint=tr("Swap the two axes of your result, and find the operation that swapped "
+                         "them: a product taken in the other order, or a missing/extra .T."),
                  mistake=TRANSPOSED)
         stop(exercise, Status.MISTAKE,
-             f"{_sentence_case(what)} has shape {got_array.shape}; expected {expected.shape}.",
-             hint="Check which axis each operation works along, and whether a matrix needs "
-                  "transposing.")
+             tr("{what} has shape {got}; expected {expected}.",
+                what=_sentence_case(what), got=got_array.shape, expected=expected.shape),
+             hint=tr("Check which axis each operation works along, and whether a matrix needs "
+                     "transposing."))
     if not np.all(np.isfinite(got_array)) and np.all(np.isfinite(expected)):
         bad = int(np.size(got_array) - np.count_nonzero(np.isfinite(got_array)))
         stop(exercise, Status.MISTAKE,
-             f"{_sentence_case(what)} contains {bad} NaN or infinite value(s) where the correct "
-             "result is finite.",
-             hint="Look for exp() of a large number, log(0), or a division by zero.")
+             tr("{what} contains {bad} NaN or infinite value(s) where the correct result is "
+                "finite.", what=_sentence_case(what), bad=bad),
+             hint=tr("Look for exp() of a large number, log(0), or a division by zero."))
     if not arrays_match(got_array, expected, rtol, atol):
         _diagnose_structure(exercise, got_array, expected, what, rtol, atol, factors or {},
                             probabilities)
         diff = np.abs(got_array.astype(np.float64) - expected.astype(np.float64))
         worst = np.unravel_index(int(np.nanargmax(diff)), diff.shape) if diff.ndim else ()
         stop(exercise, Status.MISTAKE,
-             f"{_sentence_case(what)} has the right shape {expected.shape} but wrong values: "
-             f"the largest difference is at index {tuple(int(i) for i in worst)}, "
-             f"where you return {_fmt(got_array[worst])} and the correct value is "
-             f"{_fmt(expected[worst])}.",
-             hint="Test your function on a tiny input you can work out by hand.")
+             tr("{what} has the right shape {shape} but wrong values: the largest difference is "
+                "at index {index}, where you return {got} and the correct value is "
+                "{correct}.",
+                what=_sentence_case(what), shape=expected.shape,
+                index=tuple(int(i) for i in worst), got=_fmt(got_array[worst]),
+                correct=_fmt(expected[worst])),
+             hint=tr("Test your function on a tiny input you can work out by hand."))
 
 
 def _diagnose_structure(exercise, got, expected, what, rtol, atol, factors, probabilities):
@@ -361,61 +397,71 @@ def _diagnose_structure(exercise, got, expected, what, rtol, atol, factors, prob
         if arrays_match(g, np.trunc(e), rtol, atol) or arrays_match(g, np.floor(e), rtol, atol) \
                 or arrays_match(g, np.mod(np.floor(e), 256), rtol, atol):
             stop(exercise, Status.MISTAKE,
-                 f"{subject} has dtype {got.dtype}: the values were cut to whole numbers (or "
-                 "wrapped around), where the correct ones have fractions.",
-                 hint="Compute in floating point: create the result with dtype=np.float64 (or "
-                      "float32), or convert with .astype(np.float64) before dividing or "
-                      "subtracting; never write float results into a uint8/int buffer.",
+                 tr("{subject} has dtype {dtype}: the values were cut to whole numbers (or "
+                    "wrapped around), where the correct ones have fractions.",
+                    subject=subject, dtype=got.dtype),
+                 hint=tr("Compute in floating point: create the result with dtype=np.float64 (or "
+                         "float32), or convert with .astype(np.float64) before dividing or "
+                         "subtracting; never write float results into a uint8/int buffer."),
                  mistake=TRUNCATED_DTYPE)
     if probabilities and g.ndim == 2 and np.all(np.isfinite(g)):
         row_sums = g.sum(axis=1)
         if not np.allclose(row_sums, 1.0, rtol=1e-4, atol=1e-5):
             if np.allclose(g.sum(axis=0), 1.0, rtol=1e-4, atol=1e-5):
                 stop(exercise, Status.MISTAKE,
-                     f"The columns of {what} sum to 1, not its rows: the normalisation ran "
-                     "along axis 0, over the samples, instead of over each sample's classes.",
-                     hint="Normalise each row: divide by .sum(axis=1, keepdims=True).",
+                     tr("The columns of {what} sum to 1, not its rows: the normalisation ran "
+                        "along axis 0, over the samples, instead of over each sample's classes.",
+                        what=what),
+                     hint=tr("Normalise each row: divide by .sum(axis=1, keepdims=True)."),
                      mistake=WRONG_AXIS_NORMALISED)
             stop(exercise, Status.MISTAKE,
-                 f"Each row of {what} should hold probabilities that sum to 1; yours sum to "
-                 f"{_fmt(row_sums.min())} ... {_fmt(row_sums.max())}.",
-                 hint="Divide each row by its own sum (.sum(axis=1, keepdims=True)).",
+                 tr("Each row of {what} should hold probabilities that sum to 1; yours sum to "
+                    "{low} ... {high}.",
+                    what=what, low=_fmt(row_sums.min()), high=_fmt(row_sums.max())),
+                 hint=tr("Divide each row by its own sum (.sum(axis=1, keepdims=True))."),
                  mistake=NOT_NORMALISED)
     if not np.any(e):
         return
     if arrays_match(g, -e, rtol, atol):
         stop(exercise, Status.MISTAKE,
-             f"{subject} has the right magnitude everywhere but the opposite sign.",
-             hint="Find the subtraction written the other way round (a - b instead of b - a), "
-                  "or a minus sign too many.", mistake=SIGN_FLIPPED)
+             tr("{subject} has the right magnitude everywhere but the opposite sign.",
+                subject=subject),
+             hint=tr("Find the subtraction written the other way round (a - b instead of b - a), "
+                     "or a minus sign too many."), mistake=SIGN_FLIPPED)
     scale = float(np.vdot(g.ravel(), e.ravel()) / np.vdot(e.ravel(), e.ravel()))
     if np.isfinite(scale) and abs(scale) > 1e-12 and arrays_match(g, scale * e, rtol, atol):
         for name, factor in factors.items():
-            for power, size in ((1, "large"), (-1, "small")):
-                if np.isclose(scale, float(factor) ** power, rtol=1e-4):
-                    stop(exercise, Status.MISTAKE,
-                         f"{subject} is {name} ({factor:g}) times too {size}: every value is "
-                         f"the correct one {'times' if power == 1 else 'divided by'} "
-                         f"{factor:g}.",
-                         hint=f"Look for a division by {name} that is missing or repeated "
-                              "(or a sum where a mean belongs).",
-                         mistake=f"{OFF_BY_FACTOR}: {name}")
+            shown = tr_text(name)
+            if np.isclose(scale, float(factor), rtol=1e-4):
+                finding = tr("{subject} is {name} ({factor:g}) times too large: every value is "
+                             "the correct one times {factor:g}.",
+                             subject=subject, name=shown, factor=factor)
+            elif np.isclose(scale, float(factor) ** -1, rtol=1e-4):
+                finding = tr("{subject} is {name} ({factor:g}) times too small: every value is "
+                             "the correct one divided by {factor:g}.",
+                             subject=subject, name=shown, factor=factor)
+            else:
+                continue
+            stop(exercise, Status.MISTAKE, finding,
+                 hint=tr("Look for a division by {name} that is missing or repeated (or a sum "
+                         "where a mean belongs).", name=shown),
+                 mistake=f"{OFF_BY_FACTOR}: {name}")
         stop(exercise, Status.MISTAKE,
-             f"{subject} is the correct result multiplied by {_fmt(scale)}: every value is off "
-             "by the same factor.",
-             hint="A constant is missing, repeated or inverted: a 1/n, a 1/2, a learning "
-                  "rate, or a sum where a mean belongs.", mistake=OFF_BY_FACTOR)
+             tr("{subject} is the correct result multiplied by {scale}: every value is off by the "
+                "same factor.", subject=subject, scale=_fmt(scale)),
+             hint=tr("A constant is missing, repeated or inverted: a 1/n, a 1/2, a learning rate, "
+                     "or a sum where a mean belongs."), mistake=OFF_BY_FACTOR)
     with np.errstate(invalid="ignore"):
         if arrays_match(g, e * e, rtol, atol) and not arrays_match(e * e, e, rtol, atol):
             stop(exercise, Status.MISTAKE,
-                 f"{subject} is the square of the correct values.",
-                 hint="A value was squared (or multiplied by itself) where it should not be.",
+                 tr("{subject} is the square of the correct values.", subject=subject),
+                 hint=tr("A value was squared (or multiplied by itself) where it should not be."),
                  mistake=SQUARED)
         if np.all(e >= 0) and arrays_match(g, np.sqrt(e), rtol, atol) \
                 and not arrays_match(np.sqrt(e), e, rtol, atol):
             stop(exercise, Status.MISTAKE,
-                 f"{subject} is the square root of the correct values.",
-                 hint="A square is missing, or a square root taken too early.",
+                 tr("{subject} is the square root of the correct values.", subject=subject),
+                 hint=tr("A square is missing, or a square root taken too early."),
                  mistake=SQUARE_ROOT)
 
 
@@ -439,11 +485,12 @@ def compare_outputs(
     """
     names = tuple(names)
     if not isinstance(got, (tuple, list)) or len(got) != len(names):
-        length = f" of length {len(got)}" if isinstance(got, (tuple, list)) else ""
+        returned = (tr("{kind} of length {length}", kind=type(got).__name__, length=len(got))
+                    if isinstance(got, (tuple, list)) else type(got).__name__)
         stop(exercise, Status.MISTAKE,
-             f"Your function returned {type(got).__name__}{length}; expected the tuple "
-             f"({', '.join(names)}).",
-             hint=f"End with `return {', '.join(names)}` (in that order).")
+             tr("Your function returned {returned}; expected the tuple ({names}).",
+                returned=returned, names=", ".join(names)),
+             hint=tr("End with `return {names}` (in that order).", names=", ".join(names)))
     got = tuple(got)
 
     def same(a, b):
@@ -454,17 +501,18 @@ def compare_outputs(
             wrong = _mistaken_result(candidate, copy.deepcopy(list(inputs)))
             if isinstance(wrong, (tuple, list)) and len(wrong) == len(got) \
                     and all(same(g, w) for g, w in zip(got, wrong)):
-                stop(exercise, Status.MISTAKE, candidate.explanation, hint=candidate.hint,
-                     mistake=candidate.name)
+                stop(exercise, Status.MISTAKE, tr_text(candidate.explanation),
+                     hint=tr_text(candidate.hint), mistake=candidate.name)
     for i, name in enumerate(names):
         if same(got[i], expected[i]):
             continue
         for j, other in enumerate(names):
             if j != i and same(got[i], expected[j]) and not same(expected[i], expected[j]):
                 stop(exercise, Status.MISTAKE,
-                     f"The value you return as `{name}` (position {i + 1}) is the correct "
-                     f"`{other}`: two outputs are in each other's places.",
-                     hint=f"Return them in the order ({', '.join(names)}).",
+                     tr("The value you return as `{name}` (position {position}) is the correct "
+                        "`{other}`: two outputs are in each other's places.",
+                        name=name, position=i + 1, other=other),
+                     hint=tr("Return them in the order ({names}).", names=", ".join(names)),
                      mistake=OUTPUTS_SWAPPED)
     for g, e, name in zip(got, expected, names):
         compare_arrays(exercise, g, np.asarray(e), what=f"`{name}`", rtol=rtol, atol=atol,
@@ -486,10 +534,11 @@ def require_dependence(exercise: str, student_fn: Callable, reference: Callable,
                                              reference(*_copies(varied)), rtol, atol)
     if reference_moves and _results_match(before, after, rtol, atol):
         stop(exercise, Status.MISTAKE,
-             f"Your result does not change when `{name}` changes, but the correct result does: "
-             f"your function ignores `{name}` (or uses a variable from outside it instead).",
-             hint=f"Use the argument `{name}` inside the function; do not read a global "
-                  "variable of the same meaning.", mistake=IGNORES_ARGUMENT)
+             tr("Your result does not change when `{name}` changes, but the correct result does: "
+                "your function ignores `{name}` (or uses a variable from outside it instead).",
+                name=name),
+             hint=tr("Use the argument `{name}` inside the function; do not read a global "
+                     "variable of the same meaning.", name=name), mistake=IGNORES_ARGUMENT)
 
 
 def _results_match(a, b, rtol, atol) -> bool:
@@ -542,8 +591,8 @@ def report(feedback: Feedback, student_fn: Callable, reference_fn: Callable) -> 
         return student_fn
     if os.environ.get(STRICT_ENV_VAR) == "1":
         raise ExerciseNotPassed(feedback.render())
-    print(f"  (Until it passes, the cells below use the course's reference "
-          f"`{reference_fn.__name__}`, so the rest of the notebook still runs.)")
+    print(tr("  (Until it passes, the cells below use the course's reference `{name}`, so the "
+             "rest of the notebook still runs.)", name=reference_fn.__name__))
     return reference_fn
 
 

@@ -12,6 +12,8 @@ import os
 import time
 from pathlib import Path
 
+from course_utils.i18n import tr
+
 #: Environment variable that overrides the default cache directory.
 CACHE_ENV_VAR = "COURSE_DATA_DIR"
 
@@ -37,14 +39,14 @@ def default_cache_dir() -> Path:
         return _REPO_DATA_DIR
     path = Path(override).expanduser()
     if path.is_file():
-        raise NotADirectoryError(f"{CACHE_ENV_VAR}={override} is a file, not a directory. "
-                                 f"Point {CACHE_ENV_VAR} at a folder (or unset it to use the "
-                                 "repository's data/).")
+        raise NotADirectoryError(tr("{variable}={value} is a file, not a directory. Point "
+                                    "{variable} at a folder (or unset it to use the repository's "
+                                    "data/).", variable=CACHE_ENV_VAR, value=override))
     if not path.is_dir():
         raise FileNotFoundError(
-            f"{CACHE_ENV_VAR}={override}, but that directory does not exist. If the name is "
-            f"right, create it (mkdir -p {override}); otherwise correct the variable, or unset "
-            "it to use the repository's data/.")
+            tr("{variable}={value}, but that directory does not exist. If the name is right, "
+               "create it (mkdir -p {value}); otherwise correct the variable, or unset it to use "
+               "the repository's data/.", variable=CACHE_ENV_VAR, value=override))
     return path
 
 
@@ -58,15 +60,16 @@ def resolve_cache_dir(cache_dir: str | os.PathLike | None) -> Path:
         return default_cache_dir()
     if not isinstance(cache_dir, (str, os.PathLike)):
         raise TypeError(
-            f"cache_dir must be a path (str or pathlib.Path), got {type(cache_dir).__name__}."
+            tr("cache_dir must be a path (str or pathlib.Path), got {kind}.",
+               kind=type(cache_dir).__name__)
         )
     if os.fspath(cache_dir) == "":
-        raise ValueError("cache_dir is an empty string, which would mean the current working "
-                         "directory. Pass a folder such as 'data', or None for the default.")
+        raise ValueError(tr("cache_dir is an empty string, which would mean the current working "
+                            "directory. Pass a folder such as 'data', or None for the default."))
     path = Path(cache_dir).expanduser()
     if path.is_file():
-        raise NotADirectoryError(f"cache_dir {path} is a file, not a directory. Pass the folder "
-                                 "the datasets should be kept in.")
+        raise NotADirectoryError(tr("cache_dir {path} is a file, not a directory. Pass the folder "
+                                    "the datasets should be kept in.", path=path))
     return path
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -35,7 +37,9 @@ class Dataset:
 
     def __repr__(self) -> str:
         return (
-            f"Dataset({self.name!r}: {len(self.train_labels)} train + {len(self.test_labels)} test "
-            f"images of {self.train_images.shape[1]}x{self.train_images.shape[2]}, "
-            f"{self.num_classes} classes)"
+            tr("Dataset({name!r}: {n_train} train + {n_test} test images of {height}x{width}, "
+               "{n_classes} classes)",
+               name=self.name, n_train=len(self.train_labels), n_test=len(self.test_labels),
+               height=self.train_images.shape[1], width=self.train_images.shape[2],
+               n_classes=self.num_classes)
         )

@@ -39,6 +39,7 @@ from tqdm.auto import tqdm
 
 from course_utils.data.cache import remove_stale_parts
 from course_utils.data.integrity import ChecksumError, verify_payload
+from course_utils.i18n import tr
 
 DEFAULT_TIMEOUT = 30.0  # seconds without data before a mirror counts as failed
 DEFAULT_DEADLINE = 600.0  # seconds one mirror may take for a whole file
@@ -119,11 +120,11 @@ def download_verified(
     """
     if isinstance(mirrors, (str, bytes)) or not all(isinstance(m, str) for m in mirrors):
         raise TypeError(
-            "mirrors must be a list of base URLs (strings), e.g. "
-            "['https://example.org/mnist/'], not a single string."
+            tr("mirrors must be a list of base URLs (strings), e.g. "
+               "['https://example.org/mnist/'], not a single string.")
         )
     if not mirrors:
-        raise ValueError("mirrors is empty: give at least one base URL to download from.")
+        raise ValueError(tr("mirrors is empty: give at least one base URL to download from."))
     timeout = check_seconds(timeout, "timeout")
     deadline = check_seconds(deadline, "deadline")
     dest_dir = Path(dest_dir)
@@ -140,21 +141,23 @@ def download_verified(
             failures.append(f"  {url}: {_describe(err, deadline)}")
             if number + 1 < len(mirrors):
                 next_url = mirror_url(mirrors[number + 1], filename)
-                warnings.warn(f"Skipped the mirror {url}: {_describe(err, deadline)}; trying "
-                              f"{next_url}", MirrorSkippedWarning, stacklevel=2)
+                warnings.warn(tr("Skipped the mirror {url}: {reason}; trying {next_url}",
+                                 url=url, reason=_describe(err, deadline), next_url=next_url),
+                              MirrorSkippedWarning, stacklevel=2)
             continue
         return destination
-    raise DownloadError(
-        f"Could not download {filename} from any mirror:\n" + "\n".join(failures)
-    )
+    raise DownloadError(tr("Could not download {filename} from any mirror:\n{failures}",
+                           filename=filename, failures="\n".join(failures)))
 
 
 def check_seconds(value, name: str) -> float:
     """``value`` as a float number of seconds, refusing anything but a positive number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a positive number of seconds, got {value!r}.")
+        raise TypeError(tr("{name} must be a positive number of seconds, got {value!r}.",
+                           name=name, value=value))
     if not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}.")
+        raise ValueError(tr("{name} must be a positive number of seconds, got {value!r}.",
+                            name=name, value=value))
     return float(value)
 
 
@@ -175,9 +178,10 @@ def _fetch_to(
             os.fsync(tmp.fileno())
         if announced is not None and received != announced:
             raise ShortReadError(
-                f"transfer cut short: received {received:,} of {announced:,} announced bytes"
+                tr("transfer cut short: received {received:,} of {announced:,} announced bytes",
+                   received=received, announced=announced)
             )
-        verify_payload(tmp_path, sha256, size, name="downloaded file")
+        verify_payload(tmp_path, sha256, size, name=tr("downloaded file"))
         os.chmod(tmp_path, 0o644)  # mkstemp creates files readable by their owner only
         os.replace(tmp_path, destination)
     except BaseException:
@@ -198,8 +202,8 @@ def _stream(url: str, out, *, timeout: float, deadline: float, limit: int,
         length_header = response.headers.get("Content-Length")
         announced = int(length_header) if length_header and length_header.isdigit() else None
         if announced is not None and announced > limit:
-            raise OversizedBodyError(f"the server announced {announced:,} bytes; a correct copy "
-                                     f"has at most {limit:,}")
+            raise OversizedBodyError(tr("the server announced {announced:,} bytes; a correct copy "
+                                        "has at most {limit:,}", announced=announced, limit=limit))
         received = 0
         with tqdm(
             total=announced,
@@ -215,28 +219,33 @@ def _stream(url: str, out, *, timeout: float, deadline: float, limit: int,
             while chunk := response.read1(_CHUNK):
                 received += len(chunk)
                 if received > limit:
-                    raise OversizedBodyError(f"the body grew to more than {limit:,} bytes, "
-                                             "more than a correct copy can have; stopped there")
+                    raise OversizedBodyError(tr("the body grew to more than {limit:,} bytes, more "
+                                                "than a correct copy can have; stopped there",
+                                                limit=limit))
                 out.write(chunk)
                 bar.update(len(chunk))
                 if time.monotonic() - started > deadline:
-                    raise DeadlineError(f"only {received:,} bytes"
-                                        + (f" of {announced:,}" if announced else "")
-                                        + f" after {deadline:g} s")
+                    raise DeadlineError(
+                        tr("only {received:,} bytes of {announced:,} after {deadline:g} s",
+                           received=received, announced=announced, deadline=deadline)
+                        if announced else
+                        tr("only {received:,} bytes after {deadline:g} s",
+                           received=received, deadline=deadline))
     return received, announced
 
 
 def _describe(err: BaseException, deadline: float) -> str:
     if isinstance(err, DeadlineError):
-        return f"too slow, given up at the deadline of {deadline:g} s ({err})"
+        return tr("too slow, given up at the deadline of {deadline:g} s ({reason})",
+                  deadline=deadline, reason=err)
     if isinstance(err, urllib.error.HTTPError):
         return f"HTTP {err.code} {err.reason}"
     if isinstance(err, urllib.error.URLError):
-        return f"could not connect ({err.reason})"
+        return tr("could not connect ({reason})", reason=err.reason)
     if isinstance(err, TimeoutError):
-        return "timed out"
+        return tr("timed out")
     if isinstance(err, ChecksumError):
-        return f"wrong contents, rejected ({err})"
+        return tr("wrong contents, rejected ({reason})", reason=err)
     if isinstance(err, http.client.IncompleteRead):
-        return f"transfer cut short ({len(err.partial):,} bytes received)"
+        return tr("transfer cut short ({received:,} bytes received)", received=len(err.partial))
     return f"{type(err).__name__}: {err}"

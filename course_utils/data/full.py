@@ -37,6 +37,7 @@ from course_utils.data.download import (
 from course_utils.data.idx import IdxFormatError, decompress, parse_idx
 from course_utils.data.integrity import ChecksumError, verify_bytes
 from course_utils.data.registry import DatasetSpec, IdxFile
+from course_utils.i18n import tr, tr_text
 
 
 class DatasetNotAvailableError(FileNotFoundError):
@@ -78,7 +79,7 @@ def load_full(
             could not be downloaded; the message says which files to put where.
     """
     if not isinstance(download, bool):
-        raise TypeError(f"download must be True or False, got {download!r}.")
+        raise TypeError(tr("download must be True or False, got {download!r}.", download=download))
     timeout, deadline = check_seconds(timeout, "timeout"), check_seconds(deadline, "deadline")
     mirrors = spec.mirrors if mirrors is None else _check_mirrors(mirrors)
     dataset_dir = Path(cache_dir) / spec.name
@@ -124,11 +125,12 @@ def load_full(
     for file, copies in rejected.items():
         for path, reason in copies:
             if file in missing and path.parent == dataset_dir:
-                outcome = "It has been replaced by a verified download."
+                outcome = tr("It has been replaced by a verified download.")
             else:
-                outcome = "A verified copy was used instead; delete or replace the damaged file."
-            warnings.warn(f"Skipped a damaged file. {reason} {outcome}", DamagedFileWarning,
-                          stacklevel=3)
+                outcome = tr("A verified copy was used instead; delete or replace the damaged "
+                             "file.")
+            warnings.warn(tr("Skipped a damaged file. {reason} {outcome}", reason=reason,
+                             outcome=outcome), DamagedFileWarning, stacklevel=3)
 
     train_images, test_images = arrays[spec.train_images], arrays[spec.test_images]
     train_labels, test_labels = arrays[spec.train_labels], arrays[spec.test_labels]
@@ -163,28 +165,32 @@ def _check_split(spec: DatasetSpec, split: str, images: np.ndarray, labels: np.n
     """Defensive checks that hold for every faithful copy (checksums already passed)."""
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28):
         raise ValueError(
-            f"{spec.name} {split} images: expected (n, 28, 28) uint8, got {images.shape} "
-            f"{images.dtype}. The registry entry for this dataset is wrong."
+            tr("{name} {split} images: expected (n, 28, 28) uint8, got {shape} {dtype}. The "
+               "registry entry for this dataset is wrong.",
+               name=spec.name, split=split, shape=images.shape, dtype=images.dtype)
         )
     if labels.ndim != 1 or len(labels) != len(images):
         raise ValueError(
-            f"{spec.name} {split}: {len(images)} images but labels of shape {labels.shape}."
+            tr("{name} {split}: {n_images} images but labels of shape {shape}.",
+               name=spec.name, split=split, n_images=len(images), shape=labels.shape)
         )
     if labels.size and int(labels.max()) >= len(spec.class_names):
         raise ValueError(
-            f"{spec.name} {split} labels go up to {int(labels.max())}, but the dataset has "
-            f"{len(spec.class_names)} classes."
+            tr("{name} {split} labels go up to {largest}, but the dataset has {n_classes} classes.",
+               name=spec.name, split=split, largest=int(labels.max()),
+               n_classes=len(spec.class_names))
         )
 
 
 def _check_mirrors(mirrors: Sequence[str]) -> tuple[str, ...]:
     if isinstance(mirrors, (str, bytes)) or not all(isinstance(m, str) for m in mirrors):
         raise TypeError(
-            "mirrors must be a list of base URLs (strings), e.g. ['https://example.org/mnist/'], "
-            f"got {mirrors!r}."
+            tr("mirrors must be a list of base URLs (strings), e.g. "
+               "['https://example.org/mnist/'], got {mirrors!r}.", mirrors=mirrors)
         )
     if not mirrors:
-        raise ValueError("mirrors is empty: give at least one base URL, or None for the defaults.")
+        raise ValueError(tr("mirrors is empty: give at least one base URL, or None for the "
+                            "defaults."))
     return tuple(mirrors)
 
 
@@ -196,29 +202,35 @@ def _not_available_message(
     rejected: dict[IdxFile, list[tuple[Path, str]]],
     failure: str | None,
 ) -> str:
+    fields = {"title": tr_text(spec.title), "name": spec.name, "missing": len(missing),
+              "files": len(spec.files)}
     lines = [
-        f"{spec.title} ({spec.name!r}) is not available: {len(missing)} of its "
-        f"{len(spec.files)} files have no verified copy on this machine"
-        + (" and could not be downloaded." if failure is not None else " (download=False)."),
+        tr("{title} ({name!r}) is not available: {missing} of its {files} files have no "
+           "verified copy on this machine and could not be downloaded.", **fields)
+        if failure is not None else
+        tr("{title} ({name!r}) is not available: {missing} of its {files} files have no "
+           "verified copy on this machine (download=False).", **fields),
         "",
-        "Put these files, gzip-compressed as published, into the directory",
+        tr("Put these files, gzip-compressed as published, into the directory"),
         f"    {dataset_dir.resolve()}",
-        "(the cache directory: set it with load_dataset(..., cache_dir=...) or the "
-        "COURSE_DATA_DIR environment variable)",
+        tr("(the cache directory: set it with load_dataset(..., cache_dir=...) or the "
+           "COURSE_DATA_DIR environment variable)"),
         *(f"  - {f.filename}" for f in missing),
         "",
-        "Get them from any of these mirrors:",
+        tr("Get them from any of these mirrors:"),
         *(f"    {mirror_url(base, f.filename)}" for f in missing for base in mirrors),
     ]
     if spec.system_dirs:
-        hint = f" ({spec.system_hint})" if spec.system_hint else ""
-        lines += ["", f"Files in {', '.join(spec.system_dirs)} are found too{hint}."]
+        directories = ", ".join(spec.system_dirs)
+        lines += ["", tr("Files in {directories} are found too ({hint}).", directories=directories,
+                         hint=tr_text(spec.system_hint)) if spec.system_hint else
+                  tr("Files in {directories} are found too.", directories=directories)]
     damaged = [reason for f in missing for _, reason in rejected[f]]
     if damaged:
-        lines += ["", "These copies were found but failed verification (never used):"]
+        lines += ["", tr("These copies were found but failed verification (never used):")]
         lines += [f"  - {reason}" for reason in damaged]
     if failure is not None:
         lines += ["", failure]
     else:
-        lines += ["", "Or call load_dataset(..., download=True) to download them."]
+        lines += ["", tr("Or call load_dataset(..., download=True) to download them.")]
     return "\n".join(lines)

@@ -57,6 +57,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 #: IDX type code -> NumPy dtype of the stored (big-endian) values.
 IDX_DTYPES: dict[int, np.dtype] = {
     0x08: np.dtype(np.uint8),
@@ -101,7 +103,7 @@ def read_idx(source: str | os.PathLike | bytes, *, name: str | None = None) -> n
         raw = Path(source).read_bytes()
     else:
         raise TypeError(
-            f"read_idx expects a file path or bytes, got {type(source).__name__}."
+            tr("read_idx expects a file path or bytes, got {kind}.", kind=type(source).__name__)
         )
     return parse_idx(decompress(raw, name=label), name=label)
 
@@ -110,42 +112,52 @@ def parse_idx(payload: bytes, *, name: str = "<bytes>") -> np.ndarray:
     """Parse the decompressed bytes of an IDX file (see the module docstring)."""
     if len(payload) < _HEADER_START:
         raise IdxFormatError(
-            f"{name}: {len(payload)} bytes is too short for an IDX file (the header alone "
-            "has at least 8 bytes). The file is empty or truncated; download it again."
+            tr("{name}: {size} bytes is too short for an IDX file (the header alone has at least "
+               "8 bytes). The file is empty or truncated; download it again.",
+               name=name, size=len(payload))
         )
     zero0, zero1, type_code, ndim = payload[:_HEADER_START]
     if zero0 != 0 or zero1 != 0:
         raise IdxFormatError(
-            f"{name}: not an IDX file: it starts with bytes {payload[:4].hex(' ')}, but an "
-            "IDX file starts with two zero bytes (magic number 0x0000TTNN). If it is a "
-            "compressed file in another format (zip, xz), decompress it first."
+            tr("{name}: not an IDX file: it starts with bytes {start}, but an IDX file starts "
+               "with two zero bytes (magic number 0x0000TTNN). If it is a compressed file in "
+               "another format (zip, xz), decompress it first.",
+               name=name, start=payload[:4].hex(' '))
         )
     if type_code not in IDX_DTYPES:
         known = ", ".join(f"0x{code:02X}" for code in IDX_DTYPES)
         raise IdxFormatError(
-            f"{name}: unknown IDX type code 0x{type_code:02X} (known codes: {known}). "
-            "The file is corrupt or not an IDX file."
+            tr("{name}: unknown IDX type code 0x{code:02X} (known codes: {known}). The file is "
+               "corrupt or not an IDX file.", name=name, code=type_code, known=known)
         )
     if ndim == 0:
-        raise IdxFormatError(f"{name}: the IDX header declares 0 dimensions; the file is corrupt.")
+        raise IdxFormatError(tr("{name}: the IDX header declares 0 dimensions; the file is "
+                                "corrupt.", name=name))
     header_size = _HEADER_START + 4 * ndim
     if len(payload) < header_size:
         raise IdxFormatError(
-            f"{name}: truncated header: {ndim} dimensions need a {header_size}-byte header, "
-            f"but the file has only {len(payload)} bytes."
+            tr("{name}: truncated header: {ndim} dimensions need a {header_size}-byte header, but "
+               "the file has only {size} bytes.",
+               name=name, ndim=ndim, header_size=header_size, size=len(payload))
         )
     shape = struct.unpack(f">{ndim}i", payload[_HEADER_START:header_size])
     if any(size < 0 for size in shape):
-        raise IdxFormatError(f"{name}: the header declares negative sizes {shape}; corrupt file.")
+        raise IdxFormatError(tr("{name}: the header declares negative sizes {shape}; corrupt file.",
+                                name=name, shape=shape))
     dtype = IDX_DTYPES[type_code]
     expected = math.prod(shape) * dtype.itemsize
     actual = len(payload) - header_size
     if actual != expected:
-        problem = "truncated" if actual < expected else "has trailing bytes"
+        fields = {"name": name, "shape": shape, "dtype": dtype.name, "expected": expected,
+                  "header_size": header_size, "actual": actual}
         raise IdxFormatError(
-            f"{name}: {problem}: the header declares shape {shape} of {dtype.name} "
-            f"({expected:,} bytes of data after the {header_size}-byte header), but "
-            f"{actual:,} bytes follow it. Download the file again."
+            tr("{name}: truncated: the header declares shape {shape} of {dtype} ({expected:,} "
+               "bytes of data after the {header_size}-byte header), but {actual:,} bytes "
+               "follow it. Download the file again.", **fields)
+            if actual < expected else
+            tr("{name}: has trailing bytes: the header declares shape {shape} of {dtype} "
+               "({expected:,} bytes of data after the {header_size}-byte header), but "
+               "{actual:,} bytes follow it. Download the file again.", **fields)
         )
     values = np.frombuffer(payload, dtype=dtype, offset=header_size).reshape(shape)
     # A writable array in native byte order, independent of the bytes it came from.
@@ -160,13 +172,15 @@ def encode_idx(array: np.ndarray) -> bytes:
     if native not in big_endian:
         supported = ", ".join(sorted({d.newbyteorder("=").name for d in IDX_DTYPES.values()}))
         raise TypeError(
-            f"IDX cannot store dtype {array.dtype}; supported dtypes: {supported}. "
-            "Convert first, e.g. array.astype(np.uint8)."
+            tr("IDX cannot store dtype {dtype}; supported dtypes: {supported}. Convert first, "
+               "e.g. array.astype(np.uint8).", dtype=array.dtype, supported=supported)
         )
     if array.ndim == 0 or array.ndim > 255:
-        raise ValueError(f"IDX stores arrays with 1 to 255 dimensions, got {array.ndim}.")
+        raise ValueError(tr("IDX stores arrays with 1 to 255 dimensions, got {ndim}.",
+                            ndim=array.ndim))
     if any(size > 2**31 - 1 for size in array.shape):
-        raise ValueError(f"IDX sizes are 32-bit signed integers; shape {array.shape} is too big.")
+        raise ValueError(tr("IDX sizes are 32-bit signed integers; shape {shape} is too big.",
+                            shape=array.shape))
     code = big_endian[native]
     header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}i", *array.shape)
     values = np.ascontiguousarray(array, dtype=IDX_DTYPES[code])
@@ -220,6 +234,6 @@ def decompress(raw: bytes, *, name: str = "<bytes>") -> bytes:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as err:
         raise IdxFormatError(
-            f"{name}: the gzip data is damaged ({err}); the file is truncated or corrupt. "
-            "Download it again."
+            tr("{name}: the gzip data is damaged ({reason}); the file is truncated or corrupt. "
+               "Download it again.", name=name, reason=err)
         ) from err

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from course_utils.data.idx import GZIP_MAGIC
+from course_utils.i18n import tr
 
 _CHUNK = 1 << 20
 
@@ -45,7 +46,8 @@ def payload_digest(path: str | os.PathLike, *, name: str | None = None) -> tuple
                 digest.update(chunk)
                 size += len(chunk)
     except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-        raise ChecksumError(f"{name or path}: damaged gzip data ({err}).") from err
+        raise ChecksumError(tr("{name}: damaged gzip data ({reason}).",
+                               name=name or path, reason=err)) from err
     return digest.hexdigest(), size
 
 
@@ -73,11 +75,11 @@ def verify_bytes(payload: bytes, sha256: str, size: int, *, name: str) -> None:
 def _compare(label: str, actual_sha: str, actual_size: int, sha256: str, size: int) -> None:
     if actual_size != size:
         raise ChecksumError(
-            f"{label}: decompressed size is {actual_size:,} bytes, expected {size:,} "
-            "(truncated or a different file)."
+            tr("{name}: decompressed size is {actual:,} bytes, expected {expected:,} (truncated "
+               "or a different file).", name=label, actual=actual_size, expected=size)
         )
     if actual_sha != sha256.lower():
         raise ChecksumError(
-            f"{label}: SHA-256 of the decompressed data is {actual_sha}, expected {sha256} "
-            "(corrupt or a different file)."
+            tr("{name}: SHA-256 of the decompressed data is {actual}, expected {expected} "
+               "(corrupt or a different file).", name=label, actual=actual_sha, expected=sha256)
         )

@@ -11,6 +11,7 @@ from course_utils.data.download import DEFAULT_DEADLINE, DEFAULT_TIMEOUT
 from course_utils.data.embedded import load_embedded
 from course_utils.data.full import load_full
 from course_utils.data.registry import DATASET_NAMES, EMBEDDED_NAME, FULL_DATASETS
+from course_utils.i18n import tr
 
 
 def load_dataset(
@@ -64,7 +65,8 @@ def load_dataset(
     """
     if not isinstance(name, str) or name not in DATASET_NAMES:
         raise ValueError(
-            f"Unknown dataset {name!r}. Choose one of: {', '.join(map(repr, DATASET_NAMES))}."
+            tr("Unknown dataset {name!r}. Choose one of: {choices}.",
+               name=name, choices=', '.join(map(repr, DATASET_NAMES)))
         )
     directory = resolve_cache_dir(cache_dir)
     if name == EMBEDDED_NAME:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from course_utils.i18n import N_
+
 
 @dataclass(frozen=True)
 class IdxFile:
@@ -60,7 +62,7 @@ class DatasetSpec:
 
 MNIST = DatasetSpec(
     name="mnist",
-    title="MNIST handwritten digits",
+    title=N_("MNIST handwritten digits"),
     class_names=tuple(str(d) for d in range(10)),
     train_images=IdxFile(
         "train-images-idx3-ubyte.gz",
@@ -91,7 +93,7 @@ MNIST = DatasetSpec(
 
 FASHION_MNIST = DatasetSpec(
     name="fashion-mnist",
-    title="Fashion-MNIST (Zalando article images)",
+    title=N_("Fashion-MNIST (Zalando article images)"),
     class_names=(
         "T-shirt/top",
         "Trouser",
@@ -129,7 +131,7 @@ FASHION_MNIST = DatasetSpec(
         "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
     ),
     system_dirs=("/usr/share/datasets/fashion-mnist",),
-    system_hint="on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist",
+    system_hint=N_("on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist"),
 )
 
 FULL_DATASETS: dict[str, DatasetSpec] = {spec.name: spec for spec in (MNIST, FASHION_MNIST)}

@@ -43,9 +43,10 @@ class CheckResult:
 
 
 def check_student_version(source: Path, out_dir: Path, *, execute: bool = True,
-                          timeout: int = 600) -> CheckResult:
-    """Check ``out_dir/<source name>`` against the answer key ``source``."""
-    result = CheckResult(source.name)
+                          timeout: int = 600, label: str | None = None) -> CheckResult:
+    """Check ``out_dir/<source name>`` against the answer key ``source``; the report names
+    it ``label`` (default: the file name)."""
+    result = CheckResult(label or source.name)
     answer_key = read_notebook(Path(source))  # a broken answer key refuses the check (exit 2)
     released = out_dir / source.name
     if not released.is_file():
@@ -89,6 +90,9 @@ def _run(student, out_dir: Path, timeout: int, result: CheckResult) -> None:
 
 
 def check_release(sources: Sequence[Path], out_dir: Path, *, execute: bool = True,
-                  timeout: int = 600) -> list[CheckResult]:
-    return [check_student_version(Path(s), out_dir, execute=execute, timeout=timeout)
+                  timeout: int = 600, prefix: str = "") -> list[CheckResult]:
+    """Check the student version of each source in ``out_dir``; each report names its
+    notebook ``prefix + file name`` (``"es/"`` for the Spanish edition)."""
+    return [check_student_version(Path(s), out_dir, execute=execute, timeout=timeout,
+                                  label=prefix + Path(s).name)
             for s in sources]

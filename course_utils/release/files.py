@@ -35,6 +35,24 @@ def default_notebooks(root: Path | None = None) -> list[Path]:
     return found
 
 
+def default_editions(root: Path | None = None) -> list[tuple[Path, list[Path]]]:
+    """``(output subfolder, notebooks)`` for the course and each of its other-language editions.
+
+    The English answer key, ``notebooks/[0-9]*.ipynb``, is released into the output folder
+    itself; an edition built by :mod:`course_utils.translate`, ``notebooks/<language>/
+    [0-9]*.ipynb``, into the subfolder ``<language>/`` (its notebooks have the English file
+    names, and grade ids suffixed with the language). Raises :class:`ReleaseError` when
+    there is no English notebook.
+    """
+    root = Path.cwd() if root is None else root
+    editions = [(Path(), default_notebooks(root))]
+    for folder in sorted(p for p in (root / "notebooks").iterdir() if p.is_dir()):
+        found = sorted(folder.glob("[0-9]*.ipynb"))
+        if found:
+            editions.append((Path(folder.name), found))
+    return editions
+
+
 def plan_outputs(out_dir: Path, sources: Sequence[Path]) -> list[tuple[Path, Path]]:
     """``(source, destination)`` pairs, refusing anything that could overwrite the answer key.
 

@@ -4,7 +4,9 @@ channel the student's code does not control.
     python -m course_utils.release.grade SUBMISSION.ipynb [...] [--answer-key DIR]
         [--cell-timeout SECONDS] [--deadline SECONDS] [--csv FILE] [--json FILE]
 
-For each submission, matched to the answer key of the same file name:
+For each submission, matched to the answer key of the same file name (for a submission
+of another-language edition, whose notebook metadata says ``"language": "es"``, the answer
+key of that edition, ``DIR/es/``, with its ``-es`` grade ids):
 
 1. every check cell of the answer key (nbgrader grade cell, matched by ``grade_id``) is
    replaced by a harness cell that runs the answer key's check on a fresh, private copy
@@ -40,6 +42,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from course_utils.checks.feedback import Status
+from course_utils.i18n import DEFAULT_LANGUAGE, available_languages
 from course_utils.release.errors import ReleaseError
 from course_utils.release.files import read_notebook
 from course_utils.release.gradebook import CheckGrade, Grade, score_table, write_reports
@@ -68,6 +71,33 @@ def answer_key_checks(answer_key) -> list[tuple[str, float, str]]:
              cell.source) for cell in answer_key.cells if is_check_cell(cell)]
 
 
+def notebook_language(nb) -> str:
+    """The language of a notebook's edition: its metadata ``language`` (set by
+    :mod:`course_utils.translate`), English when there is none.
+
+    Raises:
+        ReleaseError: the metadata names a language the course does not ship.
+    """
+    language = nb.metadata.get("language", DEFAULT_LANGUAGE)
+    if language not in available_languages():
+        raise ReleaseError(f"its metadata says language {language!r}, but the course ships "
+                           f"{', '.join(map(repr, available_languages()))}.")
+    return language
+
+
+def answer_key_path(answer_key_dir: Path, submission_path: Path) -> Path:
+    """The answer key a submission is graded with: the notebook of the same file name in
+    ``answer_key_dir``, or in ``answer_key_dir/<language>/`` for a submission of another
+    language's edition.
+
+    Raises:
+        ReleaseError: the submission cannot be read or names an unknown language.
+    """
+    language = notebook_language(read_notebook(submission_path))
+    folder = answer_key_dir if language == DEFAULT_LANGUAGE else answer_key_dir / language
+    return folder / submission_path.name
+
+
 def grade_submission(path: Path, answer_key, notebook: str, *,
                      cell_timeout: float = DEFAULT_CELL_TIMEOUT,
                      deadline: float = DEFAULT_DEADLINE) -> Grade:
@@ -81,6 +111,7 @@ def grade_submission(path: Path, answer_key, notebook: str, *,
     submission = read_notebook(path)
     name = str(path)
     checks = answer_key_checks(answer_key)
+    language = notebook_language(answer_key)
     flags = tuple(str(flag) for flag in review_flags(submission, answer_key))
     run_nb = copy.deepcopy(submission)
     positions: dict[str, int] = {}
@@ -94,7 +125,8 @@ def grade_submission(path: Path, answer_key, notebook: str, *,
         for grade_id, _, source in checks:
             if grade_id in positions:
                 tickets[positions[grade_id]] = ticket = channel.ticket(grade_id)
-                run_nb.cells[positions[grade_id]].source = channel.cell_source(ticket, source)
+                run_nb.cells[positions[grade_id]].source = channel.cell_source(
+                    ticket, source, language=language)
         collected: dict[int, KernelVerdict | None | str] = {}
 
         def after_cell(index: int, outcome: Outcome) -> None:
@@ -187,24 +219,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _english_answer_key(key_path: Path, keys: dict):
+    """The English answer key at ``key_path`` (cached in ``keys``), or ``None`` when it is
+    missing or unreadable: the maximum points of a submission that could not be graded."""
+    if key_path not in keys:
+        try:
+            keys[key_path] = read_notebook(key_path) if key_path.is_file() else None
+        except ReleaseError:
+            keys[key_path] = None
+    return keys[key_path]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not args.answer_key.is_dir():
         print(f"error: the answer-key folder {args.answer_key} does not exist; pass "
               "--answer-key DIR.", file=sys.stderr)
         return 2
-    keys: dict[str, object] = {}
+    keys: dict[Path, object] = {}
     grades: list[Grade] = []
     status = 0
     for path in args.submissions:
         notebook = path.name
-        key = keys.get(notebook)
+        key = None
         try:
+            key_path = answer_key_path(args.answer_key, path)
+            key = keys.get(key_path)
             if key is None:
-                key_path = args.answer_key / notebook
                 if not key_path.is_file():
                     raise ReleaseError(f"{path}: no answer key {key_path}; pass --answer-key DIR.")
-                key = keys[notebook] = read_notebook(key_path)
+                key = keys[key_path] = read_notebook(key_path)
             grade = grade_submission(path, key, notebook, cell_timeout=args.cell_timeout,
                                      deadline=args.deadline)
         except SourcesChangedError as err:
@@ -216,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ReleaseError as err:
             message = str(err) if str(err).startswith(str(path)) else f"{path}: {err}"
             print(f"error: {message}", file=sys.stderr)
+            if key is None:  # an unreadable submission still shows the points it could earn
+                key = _english_answer_key(args.answer_key / notebook, keys)
             grades.append(_not_graded(path, key, notebook, message))
             status = 2
             continue

@@ -120,8 +120,10 @@ class VerdictChannel:
         return Ticket(grade_id, self.directory / f"{secrets.token_hex(16)}.json",
                       secrets.token_hex(32))
 
-    def cell_source(self, ticket: Ticket, check_source: str, root: Path | None = None) -> str:
-        """The source of the harness cell that runs ``check_source`` for ``ticket``.
+    def cell_source(self, ticket: Ticket, check_source: str, root: Path | None = None,
+                    language: str = "en") -> str:
+        """The source of the harness cell that runs ``check_source`` for ``ticket``, its
+        verdicts printed in ``language`` (the answer key's).
 
         The harness code runs in a namespace of its own whose builtins are the
         ``builtins`` module: a notebook global named ``exec``, ``dict`` or ``globals``
@@ -131,7 +133,8 @@ class VerdictChannel:
         arguments = ", ".join(repr(value) for value in (
             str(root or package_root()), ticket.grade_id, check_source, str(ticket.path),
             ticket.key))
-        harness = inspect.getsource(_kernel_check) + f"_kernel_check({arguments}, namespace)\n"
+        harness = inspect.getsource(_kernel_check) + \
+            f"_kernel_check({arguments}, namespace, {language!r})\n"
         return ("# This check cell was restored by the grader: the answer key's check runs on a\n"
                 "# fresh copy of the course's checks, and its verdict goes to the grader.\n"
                 "import builtins as _course_grader_builtins\n"
@@ -161,7 +164,7 @@ class VerdictChannel:
                              bool(data["finished"]), data.get("error"))
 
 
-def _kernel_check(root, grade_id, source, verdict_path, key, namespace):
+def _kernel_check(root, grade_id, source, verdict_path, key, namespace, language="en"):
     """Runs inside the student's kernel as the whole of a check cell (see the module
     docstring). Self-contained: its source is copied into the cell."""
     import builtins
@@ -235,6 +238,7 @@ def _kernel_check(root, grade_id, source, verdict_path, key, namespace):
     records = []
     outcome = {"grade_id": grade_id, "verdicts": records, "finished": False, "error": None}
     try:
+        load("course_utils.i18n").set_language(language)
         feedback = load("course_utils.checks.feedback")
         original_report = feedback.report
 

@@ -1,7 +1,8 @@
 """Read the verdicts that exercise checks print (see :mod:`course_utils.checks.feedback`).
 
 A check prints one head line per verdict, ``"<symbol> <exercise>: <status>[ — <mistake>]"``,
-for example ``"✔ one_hot: correct"`` or ``"… softmax: not implemented"``.
+for example ``"✔ one_hot: correct"`` or ``"… softmax: not implemented"``, with the status
+word in the notebook's language (``"… softmax: sin implementar"`` in the Spanish edition).
 """
 
 from __future__ import annotations
@@ -10,10 +11,32 @@ import re
 from dataclasses import dataclass
 
 from course_utils.checks.feedback import Status
+from course_utils.i18n import available_languages, catalogue
 
+
+def status_words() -> dict[str, Status]:
+    """Each verdict word, in every language the course ships, and the status it means.
+
+    Raises:
+        ValueError: one word means two statuses in different languages (then a printed
+            verdict could not be read back); choose another translation.
+    """
+    words: dict[str, Status] = {}
+    for language in available_languages():
+        for status in Status:
+            word = catalogue(language).get(status.value) or status.value
+            if words.setdefault(word, status) is not status:
+                raise ValueError(f"the verdict word {word!r} ({language}) means both "
+                                 f"{words[word].value!r} and {status.value!r}; translate "
+                                 f"{status.value!r} with another word in {language}.po.")
+    return words
+
+
+_WORDS = status_words()
 _HEAD = re.compile(
     r"^(?P<symbol>[✔✘…]) (?P<exercise>[^\s:]+): (?P<status>"
-    + "|".join(re.escape(status.value) for status in Status) + r")\b", re.MULTILINE)
+    + "|".join(re.escape(word) for word in sorted(_WORDS, key=len, reverse=True))
+    + r")(?!\w)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -35,7 +58,7 @@ def output_text(cell) -> str:
 
 def verdicts(cell) -> list[Verdict]:
     """The verdicts in a code cell's outputs, in order."""
-    return [Verdict(match.group("exercise"), Status(match.group("status")))
+    return [Verdict(match.group("exercise"), _WORDS[match.group("status")])
             for match in _HEAD.finditer(output_text(cell))]
 
 

@@ -21,7 +21,11 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
-    """(template -> files that use it, problems) for every ``tr(...)`` call in the package."""
+    """(template -> files that use it, problems) for every ``tr(...)`` call in the package.
+
+    A text field of a declaration given as a name (``Mistake(_WRONG_AXIS, ...)``) is found
+    where that name is assigned, if it is marked there: ``_WRONG_AXIS = N_("...")``.
+    """
     templates: dict[str, list[str]] = {}
     problems = []
     for path in sorted(package.rglob("*.py")):
@@ -35,6 +39,10 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
                 for text in texts:
                     if isinstance(text, ast.Constant) and isinstance(text.value, str):
                         _add(templates, text.value, where)
+                    elif isinstance(text, (ast.JoinedStr, ast.BinOp)):
+                        problems.append(f"{where}:{text.lineno}: {_called(node.func)}(...) needs "
+                                        "literal texts (an f-string or a concatenation cannot "
+                                        "be found in the catalogue); write the text out")
                 continue
             if not (isinstance(node, ast.Call) and _called(node.func) in ("tr", "N_")):
                 continue
@@ -49,7 +57,8 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
 
 
 #: Declarations whose leading text fields are shown to students (translated with tr_text).
-DECLARATIONS = {"Mistake": ("name", "explanation", "hint")}
+DECLARATIONS = {"Mistake": ("name", "explanation", "hint"),
+                "KnownMistake": ("name", "explanation", "hint")}
 
 
 def _called(func) -> str:

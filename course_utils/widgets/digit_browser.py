@@ -18,23 +18,28 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.widgets.labels import with_label
 
 
 def _check_dataset(images: np.ndarray, labels: np.ndarray, class_names: Sequence[str]) -> None:
     if images.ndim != 3:
-        raise ValueError(f"digit_browser expects images of shape (n, height, width), got shape "
-                         f"{images.shape}. Reshape flat rows with images.reshape(-1, 28, 28).")
+        raise ValueError(tr("digit_browser expects images of shape (n, height, width), got shape "
+                            "{shape}. Reshape flat rows with images.reshape(-1, 28, 28).",
+                            shape=images.shape))
     if labels.shape != (len(images),):
-        raise ValueError(f"labels must have shape ({len(images)},), one per image of images "
-                         f"{images.shape}; got shape {labels.shape}.")
+        raise ValueError(tr("labels must have shape ({n_images},), one per image of images "
+                            "{images_shape}; got shape {labels_shape}.",
+                            n_images=len(images), images_shape=images.shape,
+                            labels_shape=labels.shape))
     if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}.")
+        raise TypeError(tr("labels must be integers, got dtype {dtype}.", dtype=labels.dtype))
     if len(labels) == 0:
-        raise ValueError("There are no images to browse (got 0 images).")
+        raise ValueError(tr("There are no images to browse (got 0 images)."))
     if labels.min() < 0 or labels.max() >= len(class_names):
-        raise ValueError(f"labels must lie in 0..{len(class_names) - 1} (one per class name); "
-                         f"found values from {labels.min()} to {labels.max()}.")
+        raise ValueError(tr("labels must lie in 0..{largest} (one per class name); found values "
+                            "from {low} to {high}.",
+                            largest=len(class_names) - 1, low=labels.min(), high=labels.max()))
 
 
 def select_image(labels: np.ndarray, class_index: int, position: int) -> int:
@@ -50,10 +55,13 @@ def select_image(labels: np.ndarray, class_index: int, position: int) -> int:
     """
     members = np.flatnonzero(np.asarray(labels) == class_index)
     if len(members) == 0:
-        raise ValueError(f"Class {class_index} has no images in this dataset.")
+        raise ValueError(tr("Class {class_index} has no images in this dataset.",
+                            class_index=class_index))
     if not 0 <= position < len(members):
-        raise ValueError(f"Class {class_index} has {len(members)} images, so position must lie in "
-                         f"0..{len(members) - 1}; got {position}.")
+        raise ValueError(tr("Class {class_index} has {count} images, so position must lie in "
+                            "0..{last}; got {position}.",
+                            class_index=class_index, count=len(members), last=len(members) - 1,
+                            position=position))
     return int(members[position])
 
 
@@ -61,17 +69,19 @@ def describe_image(index: int, label: int, position: int, class_count: int,
                    class_names: Sequence[str]) -> str:
     """One line saying which image is shown: its dataset index, its label and class name."""
     name = class_names[label]
-    label_text = f"label {label}" if str(name) == str(label) else f"label {label} ({name})"
-    return (f"image {index} of the dataset, {label_text}: "
-            f"number {position + 1} of the {class_count} images of this class")
+    label_text = (tr("label {label}", label=label) if str(name) == str(label)
+                  else tr("label {label} ({name})", label=label, name=name))
+    return tr("image {index} of the dataset, {label_text}: number {position} of the {count} "
+              "images of this class",
+              index=index, label_text=label_text, position=position + 1, count=class_count)
 
 
 def pixel_table(image: np.ndarray) -> str:
     """The pixel values of ``image`` ``(h, w)`` as aligned text, one image row per line."""
     image = np.asarray(image)
     if image.ndim != 2:
-        raise ValueError(f"pixel_table expects one image of shape (height, width), "
-                         f"got shape {image.shape}.")
+        raise ValueError(tr("pixel_table expects one image of shape (height, width), got shape "
+                            "{shape}.", shape=image.shape))
     width = max(len(str(v)) for v in (image.min(), image.max()))
     return "\n".join(" ".join(f"{v:>{width}}" for v in row) for row in image)
 
@@ -80,10 +90,10 @@ def render_digit(image: np.ndarray, title: str) -> Figure:
     """Draw one image (``(h, w)`` uint8, 0 = white, 255 = black) with a grey-level colour bar."""
     fig, ax = plt.subplots(figsize=(3.6, 3.2))
     shown = ax.imshow(image, cmap="gray_r", vmin=0, vmax=255)
-    fig.colorbar(shown, ax=ax, label="intensity (0..255)")
+    fig.colorbar(shown, ax=ax, label=tr("intensity (0..255)"))
     ax.set_title(title)
-    ax.set_xlabel("pixel column")
-    ax.set_ylabel("pixel row")
+    ax.set_xlabel(tr("pixel column"))
+    ax.set_ylabel(tr("pixel row"))
     fig.tight_layout()
     return fig
 
@@ -106,23 +116,23 @@ class DigitBrowser(widgets.VBox):
         self.class_picker = widgets.Dropdown(
             options=[(str(self.class_names[k]), k) for k in present], value=present[0],
             layout=widgets.Layout(width="120px"))
-        class_row = with_label(self.class_picker, "class",
-                               "The class whose images the slider runs through.", width="40px")
+        class_row = with_label(self.class_picker, tr("class"),
+                               tr("The class whose images the slider runs through."), width="40px")
         # Wide enough that one image is about one pixel of track for a class of 400 images;
         # the arrow keys step one image at a time.
         self.position_slider = widgets.IntSlider(
-            value=0, min=0, max=self._class_count(present[0]) - 1, description="image",
+            value=0, min=0, max=self._class_count(present[0]) - 1, description=tr("image"),
             continuous_update=False, layout=widgets.Layout(width="520px"),
             style={"description_width": "45px"},
-            tooltip="Which image of the class to show (0 = the first); drag, or click the "
-                    "handle and use the arrow keys.")
+            tooltip=tr("Which image of the class to show (0 = the first); drag, or click the "
+                       "handle and use the arrow keys."))
         # indent=False: no empty description column, so the box sits next to the slider.
         self.show_pixels = widgets.Checkbox(
-            value=False, description="show pixel values", indent=False,
+            value=False, description=tr("show pixel values"), indent=False,
             layout=widgets.Layout(width="auto"),
-            tooltip="Print the image's 28 x 28 grey levels (0 = white, 255 = black) under it.")
-        self.caption = widgets.HTML(tooltip="Which image is shown: its index in the dataset "
-                                            "and its label.")
+            tooltip=tr("Print the image's 28 x 28 grey levels (0 = white, 255 = black) under it."))
+        self.caption = widgets.HTML(tooltip=tr("Which image is shown: its index in the dataset "
+                                               "and its label."))
         self.output = widgets.Output()
         self.selected_index = -1
         self._changing_class = False
@@ -135,8 +145,8 @@ class DigitBrowser(widgets.VBox):
 
     def __repr__(self) -> str:
         # Shown where widgets cannot run (a notebook viewed on GitHub, a terminal).
-        return (f"Digit browser over {len(self.labels)} images in {len(self.class_picker.options)} "
-                "classes (run the notebook to use it)")
+        return tr("Digit browser over {n_images} images in {n_classes} classes (run the notebook "
+                  "to use it)", n_images=len(self.labels), n_classes=len(self.class_picker.options))
 
     def _class_count(self, class_index: int) -> int:
         return int(np.count_nonzero(self.labels == class_index))
@@ -163,7 +173,7 @@ class DigitBrowser(widgets.VBox):
         image = self.images[self.selected_index]
         with self.output:
             self.output.clear_output(wait=True)
-            fig = render_digit(image, f"class {self.class_names[label]}")
+            fig = render_digit(image, tr("class {name}", name=self.class_names[label]))
             display(fig)
             plt.close(fig)
             if self.show_pixels.value:

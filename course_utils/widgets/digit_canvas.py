@@ -35,6 +35,7 @@ import time
 import ipywidgets as widgets
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.widgets.labels import text_with_tooltip
 
 #: Side of the drawing canvas in screen pixels (ten times MNIST's 28).
@@ -60,7 +61,8 @@ def draw_segment(ink: np.ndarray, start: tuple[float, float], end: tuple[float, 
     (anti-aliased) edge, nothing outside. Ink only increases (``max``), as on paper.
     """
     if ink.ndim != 2:
-        raise ValueError(f"ink must be a (height, width) array, got shape {ink.shape}.")
+        raise ValueError(tr("ink must be a (height, width) array, got shape {shape}.",
+                            shape=ink.shape))
     (x0, y0), (x1, y1) = start, end
     reach = radius + 1
     rows = slice(max(int(min(y0, y1) - reach), 0), min(int(max(y0, y1) + reach) + 1, ink.shape[0]))
@@ -87,7 +89,8 @@ def bounding_box(image: np.ndarray, threshold: float = 0.0) -> tuple[int, int, i
     """
     image = np.asarray(image)
     if image.ndim != 2:
-        raise ValueError(f"bounding_box expects one image (height, width), got {image.shape}.")
+        raise ValueError(tr("bounding_box expects one image (height, width), got {shape}.",
+                            shape=image.shape))
     rows = np.flatnonzero((image > threshold).any(axis=1))
     cols = np.flatnonzero((image > threshold).any(axis=0))
     if len(rows) == 0:
@@ -118,10 +121,11 @@ def resize_area(image: np.ndarray, height: int, width: int) -> np.ndarray:
     """
     image = np.asarray(image, dtype=np.float64)
     if image.ndim != 2 or image.size == 0:
-        raise ValueError(f"resize_area expects a non-empty (height, width) image, "
-                         f"got shape {image.shape}.")
+        raise ValueError(tr("resize_area expects a non-empty (height, width) image, got shape "
+                            "{shape}.", shape=image.shape))
     if height < 1 or width < 1:
-        raise ValueError(f"height and width must be at least 1, got {height} x {width}.")
+        raise ValueError(tr("height and width must be at least 1, got {height} x {width}.",
+                            height=height, width=width))
     return _area_weights(image.shape[0], height) @ image @ _area_weights(image.shape[1], width).T
 
 
@@ -134,8 +138,8 @@ def center_of_mass(image: np.ndarray) -> tuple[float, float]:
     image = np.asarray(image, dtype=np.float64)
     total = image.sum()
     if image.ndim != 2 or total <= 0:
-        raise ValueError("center_of_mass needs a (height, width) image with some ink "
-                         f"(got shape {image.shape}, total ink {total:g}).")
+        raise ValueError(tr("center_of_mass needs a (height, width) image with some ink (got "
+                            "shape {shape}, total ink {total:g}).", shape=image.shape, total=total))
     rows, cols = np.indices(image.shape)
     return float((rows * image).sum() / total), float((cols * image).sum() / total)
 
@@ -190,14 +194,14 @@ def mnist_preprocess(drawing: np.ndarray) -> np.ndarray:
     """
     drawing = np.asarray(drawing, dtype=np.float64)
     if drawing.ndim != 2:
-        raise ValueError(f"mnist_preprocess expects one drawing (height, width), "
-                         f"got shape {drawing.shape}.")
+        raise ValueError(tr("mnist_preprocess expects one drawing (height, width), got shape "
+                            "{shape}.", shape=drawing.shape))
     if not np.all(np.isfinite(drawing)) or drawing.min() < 0 or drawing.max() > 1:
-        raise ValueError("The drawing must hold ink values in [0, 1] (0 = paper); scale a "
-                         "uint8 image with image / 255 first.")
+        raise ValueError(tr("The drawing must hold ink values in [0, 1] (0 = paper); scale a "
+                            "uint8 image with image / 255 first."))
     box = bounding_box(drawing)
     if box is None:
-        raise ValueError("The drawing is empty: draw a digit first.")
+        raise ValueError(tr("The drawing is empty: draw a digit first."))
     top, bottom, left, right = box
     crop = drawing[top:bottom, left:right]
     scale = BOX_SIZE / max(crop.shape)
@@ -223,20 +227,21 @@ def predict_digit(model, image: np.ndarray) -> np.ndarray:
         image: the output of :func:`mnist_preprocess`.
     """
     if not callable(getattr(model, "predict_proba", None)):
-        raise TypeError(f"The model must have a predict_proba method (a fitted MLP, for "
-                        f"example); got {type(model).__name__}.")
+        raise TypeError(tr("The model must have a predict_proba method (a fitted MLP, for "
+                           "example); got {model_type}.", model_type=type(model).__name__))
     image = np.asarray(image)
     if image.shape != (IMAGE_SIZE, IMAGE_SIZE):
-        raise ValueError(f"predict_digit expects one (28, 28) image from mnist_preprocess, "
-                         f"got shape {image.shape}.")
+        raise ValueError(tr("predict_digit expects one (28, 28) image from mnist_preprocess, got "
+                            "shape {shape}.", shape=image.shape))
     proba = np.asarray(model.predict_proba(image.reshape(1, -1).astype(np.float32)))
     if proba.shape != (1, 10):
-        raise ValueError(f"model.predict_proba should return shape (1, 10) for one image, "
-                         f"got {proba.shape}: is the model trained on 784 pixels and 10 "
-                         "digit classes?")
+        raise ValueError(tr("model.predict_proba should return shape (1, 10) for one image, got "
+                            "{shape}: is the model trained on 784 pixels and 10 digit classes?",
+                            shape=proba.shape))
     if not np.all(np.isfinite(proba)) or not np.isclose(proba.sum(), 1.0, atol=1e-3):
-        raise ValueError(f"model.predict_proba returned values that are not probabilities "
-                         f"(sum {proba.sum():.4g}); was the model trained without diverging?")
+        raise ValueError(tr("model.predict_proba returned values that are not probabilities (sum "
+                            "{total:.4g}); was the model trained without diverging?",
+                            total=proba.sum()))
     return proba[0]
 
 
@@ -259,8 +264,9 @@ class DigitCanvas(widgets.HBox):
         from ipycanvas import Canvas
 
         if not callable(getattr(model, "predict_proba", None)):
-            raise TypeError(f"DigitCanvas needs a model with predict_proba (for example the "
-                            f"MLP trained above); got {type(model).__name__}.")
+            raise TypeError(tr("DigitCanvas needs a model with predict_proba (for example the MLP "
+                               "trained above); got {model_type}.",
+                               model_type=type(model).__name__))
         self.model = model
         self.ink = np.zeros((CANVAS_SIZE, CANVAS_SIZE))
         self.probabilities: np.ndarray | None = None
@@ -276,17 +282,19 @@ class DigitCanvas(widgets.HBox):
                               layout=widgets.Layout(width=f"{4 * IMAGE_SIZE}px",
                                                     height=f"{4 * IMAGE_SIZE}px",
                                                     border="1px solid #888"))
-        self.clear_button = widgets.Button(description="Clear", icon="eraser",
-                                           tooltip="Wipe the canvas and draw again.")
+        self.clear_button = widgets.Button(description=tr("Clear"), icon="eraser",
+                                           tooltip=tr("Wipe the canvas and draw again."))
         self.bars = [widgets.FloatProgress(value=0.0, min=0.0, max=1.0, description=str(d),
                                            style={"description_width": "14px"},
                                            layout=widgets.Layout(width="260px"),
-                                           tooltip=f"Probability that the drawing is a {d}")
+                                           tooltip=tr("Probability that the drawing is a {digit}",
+                                                      digit=d))
                      for d in range(10)]
         self.bar_labels = [widgets.HTML(value="", layout=widgets.Layout(width="52px"),
-                                        tooltip=f"Probability of a {d}") for d in range(10)]
-        self.caption = widgets.HTML(value="Draw a digit on the left.",
-                                    tooltip="The digit the network reads, and how sure it is.")
+                                        tooltip=tr("Probability of a {digit}", digit=d))
+                           for d in range(10)]
+        self.caption = widgets.HTML(value=tr("Draw a digit on the left."),
+                                    tooltip=tr("The digit the network reads, and how sure it is."))
         self.canvas.on_mouse_down(self._pen_down)
         self.canvas.on_mouse_move(self._pen_move)
         self.canvas.on_mouse_up(self._pen_up)
@@ -299,10 +307,11 @@ class DigitCanvas(widgets.HBox):
         chart = widgets.VBox([widgets.HBox([bar, label])
                               for bar, label in zip(self.bars, self.bar_labels, strict=True)])
         # (ipycanvas cannot show a tooltip on a canvas: setting one breaks its view.)
-        left = widgets.VBox([text_with_tooltip("draw here", "Draw one digit with the mouse, as "
-                                               "large as you like."), self.canvas,
+        left = widgets.VBox([text_with_tooltip(tr("draw here"),
+                                               tr("Draw one digit with the mouse, as large as "
+                                                  "you like.")), self.canvas,
                              self.clear_button])
-        middle = widgets.VBox([text_with_tooltip("what the network sees", (
+        middle = widgets.VBox([text_with_tooltip(tr("what the network sees"), tr(
             "The 28 x 28 image the network receives: the drawing cropped, scaled to 20 x 20 "
             "and centred by its centre of mass.")), self.preview])
         right = widgets.VBox([self.caption, chart])
@@ -310,8 +319,8 @@ class DigitCanvas(widgets.HBox):
 
     def __repr__(self) -> str:
         # Shown where widgets cannot run (a notebook viewed on GitHub, a terminal).
-        return "Digit drawing canvas: draw a digit and see the network's probabilities " \
-               "(run the notebook to use it)"
+        return tr("Digit drawing canvas: draw a digit and see the network's probabilities (run "
+                  "the notebook to use it)")
 
     def _paint_paper(self) -> None:
         from ipycanvas import hold_canvas
@@ -355,7 +364,7 @@ class DigitCanvas(widgets.HBox):
         self._paint_paper()
         for bar, label in zip(self.bars, self.bar_labels, strict=True):
             bar.value, bar.bar_style, label.value = 0.0, "", ""
-        self.caption.value = "Draw a digit on the left."
+        self.caption.value = tr("Draw a digit on the left.")
 
     def update_prediction(self) -> np.ndarray | None:
         """Preprocess the drawing, ask the model, update the bars; returns the probabilities."""
@@ -370,7 +379,8 @@ class DigitCanvas(widgets.HBox):
             bar.value = float(proba[digit])
             bar.bar_style = "success" if digit == best else ""
             label.value = f"{proba[digit]:.0%}"
-        self.caption.value = f"The network reads a <b>{best}</b> ({proba[best]:.0%} sure)."
+        self.caption.value = tr("The network reads a <b>{digit}</b> ({certainty:.0%} sure).",
+                                digit=best, certainty=proba[best])
         grey = np.kron(255 - np.round(image * 255), np.ones((4, 4))).astype(np.uint8)
         self.preview.put_image_data(np.dstack([grey, grey, grey]), 0, 0)
         return proba

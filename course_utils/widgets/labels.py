@@ -14,6 +14,8 @@ import html
 
 import ipywidgets as widgets
 
+from course_utils.i18n import tr
+
 
 def with_label(control: widgets.DOMWidget, text: str, tooltip: str,
                width: str = "110px") -> widgets.HBox:
@@ -22,8 +24,9 @@ def with_label(control: widgets.DOMWidget, text: str, tooltip: str,
     The control's own ``description`` must be empty (it is replaced by the label).
     """
     if getattr(control, "description", ""):
-        raise ValueError(f"with_label replaces the description; create the control with "
-                         f"description='' (got {control.description!r}).")
+        raise ValueError(tr("with_label replaces the description; create the control with "
+                            "description='' (got {description!r}).",
+                            description=control.description))
     control.tooltip = tooltip
     label = text_with_tooltip(text, tooltip)
     label.layout.width = width

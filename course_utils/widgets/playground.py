@@ -43,6 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
 
+from course_utils.i18n import N_, tr, tr_text
 from course_utils.mlp import MLP
 from course_utils.optimizers import OPTIMIZERS, make_optimizer
 from course_utils.plotting.training import plot_history
@@ -65,22 +66,22 @@ CLICK_DEBOUNCE_SECONDS = 0.5
 
 #: What each control does, shown as its tooltip.
 TOOLTIPS = {
-    "learning_rate": "Step size of each weight update (log scale): too small learns slowly, "
-                     "too large makes the loss jump or explode.",
-    "optimizer": "The update rule: plain SGD, SGD with momentum, Nesterov momentum, RMSProp "
-                 "or Adam.",
-    "hidden_units": "Number of ReLU units in the single hidden layer (the network's width).",
-    "l2": "Strength of the L2 penalty on the weights (0 = off); larger values keep the weights "
-          "small and fight overfitting.",
-    "dropout": "Share of hidden units switched off at random in each training step (0 = off).",
-    "epochs": "Number of passes over the training images in one run.",
-    "log_loss": "Draw the loss axis on a log scale, so that one large loss does not flatten "
-                "the rest of the curve.",
-    "train_button": "Train a new network with these settings (from scratch, same seed).",
-    "progress": "Epochs done in the current run; red when the run failed.",
+    "learning_rate": N_("Step size of each weight update (log scale): too small learns slowly, "
+                        "too large makes the loss jump or explode."),
+    "optimizer": N_("The update rule: plain SGD, SGD with momentum, Nesterov momentum, RMSProp or "
+                    "Adam."),
+    "hidden_units": N_("Number of ReLU units in the single hidden layer (the network's width)."),
+    "l2": N_("Strength of the L2 penalty on the weights (0 = off); larger values keep the weights "
+             "small and fight overfitting."),
+    "dropout": N_("Share of hidden units switched off at random in each training step (0 = off)."),
+    "epochs": N_("Number of passes over the training images in one run."),
+    "log_loss": N_("Draw the loss axis on a log scale, so that one large loss does not flatten "
+                   "the rest of the curve."),
+    "train_button": N_("Train a new network with these settings (from scratch, same seed)."),
+    "progress": N_("Epochs done in the current run; red when the run failed."),
 }
 
-_OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov",
+_OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": N_("SGD + momentum"), "nesterov": "Nesterov",
                      "rmsprop": "RMSProp", "adam": "Adam"}
 
 
@@ -152,26 +153,41 @@ def judge_run(history: dict[str, list[float]], n_classes: int) -> str | None:
     """
     if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
             or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}.")
+        raise ValueError(tr("n_classes must be an integer >= 2, got {n_classes!r}.",
+                            n_classes=n_classes))
     losses = [*history.get("loss", []), *history.get("val_loss", [])]
     if not history.get("loss"):
         return None
     if not all(np.isfinite(losses)):
-        return ("the run diverged: the loss became NaN or infinite (the weights overflowed); "
-                "try a smaller learning rate")
-    limit = EXPLODED_LOSS_FACTOR * math.log(n_classes)
-    worst = max(losses)
-    if worst > limit:
-        epoch = 1 + int(np.argmax(np.maximum(history["loss"],
-                                             history.get("val_loss", history["loss"]))))
-        return (f"the loss exploded to {worst:.4g} in epoch {epoch} (a uniform guess has "
-                f"{math.log(n_classes):.2f}); try a smaller learning rate")
+        return tr("the run diverged: the loss became NaN or infinite (the weights overflowed); "
+                  "try a smaller learning rate")
+    explosion = _explosion(history, n_classes)
+    if explosion is not None:
+        worst, epoch = explosion
+        return tr("the loss exploded to {worst:.4g} in epoch {epoch} (a uniform guess has "
+                  "{uniform:.2f}); try a smaller learning rate",
+                  worst=worst, epoch=epoch, uniform=math.log(n_classes))
     chance = 1.0 / n_classes
     accuracy = (history.get("val_accuracy") or history["accuracy"])[-1]
     if accuracy < chance + CHANCE_MARGIN * (1 - chance):
-        return (f"the final accuracy {accuracy:.1%} is near chance ({chance:.0%}): the network "
-                "learned next to nothing; try another learning rate or more epochs")
+        return tr("the final accuracy {accuracy:.1%} is near chance ({chance:.0%}): the network "
+                  "learned next to nothing; try another learning rate or more epochs",
+                  accuracy=accuracy, chance=chance)
     return None
+
+
+def _explosion(history: dict[str, list[float]], n_classes: int) -> tuple[float, int] | None:
+    """(largest loss, its epoch, 1-based) when every loss is finite and one exceeds
+    ``EXPLODED_LOSS_FACTOR * log(n_classes)``; ``None`` otherwise."""
+    losses = [*history.get("loss", []), *history.get("val_loss", [])]
+    if not history.get("loss") or not all(np.isfinite(losses)):
+        return None
+    worst = max(losses)
+    if worst <= EXPLODED_LOSS_FACTOR * math.log(n_classes):
+        return None
+    epoch = 1 + int(np.argmax(np.maximum(history["loss"],
+                                         history.get("val_loss", history["loss"]))))
+    return worst, epoch
 
 
 def describe_run(history: dict[str, list[float]], settings: Settings) -> str:
@@ -180,20 +196,22 @@ def describe_run(history: dict[str, list[float]], settings: Settings) -> str:
     A loss that is NaN or infinite is reported as a divergence.
     """
     done = len(history.get("loss", []))
-    head = (f"{_OPTIMIZER_LABELS[settings.optimizer]}, learning rate {settings.learning_rate:.2g}, "
-            f"{settings.hidden_units} hidden units, L2 {settings.l2:g}, "
-            f"dropout {settings.dropout:.1f}")
+    head = tr("{optimizer}, learning rate {learning_rate:.2g}, {hidden_units} hidden units, L2 "
+              "{l2:g}, dropout {dropout:.1f}",
+              optimizer=tr_text(_OPTIMIZER_LABELS[settings.optimizer]),
+              learning_rate=settings.learning_rate, hidden_units=settings.hidden_units,
+              l2=settings.l2, dropout=settings.dropout)
     if done == 0:
-        return f"{head}: not trained yet."
+        return tr("{head}: not trained yet.", head=head)
     loss = history["loss"][-1]
     if not np.isfinite(loss):
-        return (f"{head}: diverged in epoch {done} (the loss became NaN or infinite); "
-                "try a smaller learning rate.")
-    line = (f"{head} -- after {done} epochs: training loss {loss:.4f}, "
-            f"training accuracy {history['accuracy'][-1]:.1%}")
+        return tr("{head}: diverged in epoch {epoch} (the loss became NaN or infinite); try a "
+                  "smaller learning rate.", head=head, epoch=done)
+    line = tr("{head} -- after {epochs} epochs: training loss {loss:.4f}, training accuracy "
+              "{accuracy:.1%}", head=head, epochs=done, loss=loss, accuracy=history["accuracy"][-1])
     if history.get("val_accuracy"):
-        line += (f", validation loss {history['val_loss'][-1]:.4f}, "
-                 f"validation accuracy {history['val_accuracy'][-1]:.1%}")
+        line += tr(", validation loss {loss:.4f}, validation accuracy {accuracy:.1%}",
+                   loss=history["val_loss"][-1], accuracy=history["val_accuracy"][-1])
     return line + "."
 
 
@@ -215,9 +233,10 @@ def playground_data(dataset: str = "mnist-5k", n_train: int = 2000, n_val: int =
     y = data.train_labels
     if not (isinstance(n_train, int) and isinstance(n_val, int) and n_train >= 10
             and n_val >= 10 and n_train + n_val <= len(X)):
-        raise ValueError(f"n_train and n_val must be integers >= 10 with n_train + n_val <= "
-                         f"{len(X)} (the size of {dataset!r}'s training set); got {n_train!r} "
-                         f"and {n_val!r}.")
+        raise ValueError(tr("n_train and n_val must be integers >= 10 with n_train + n_val <= "
+                            "{size} (the size of {dataset!r}'s training set); got {n_train!r} and "
+                            "{n_val!r}.",
+                            size=len(X), dataset=dataset, n_train=n_train, n_val=n_val))
     X_rest, X_val, y_rest, y_val = stratified_split(X, y, val_fraction=n_val / len(X), seed=seed)
     if n_train < len(X_rest):
         X_rest, _, y_rest, _ = stratified_split(X_rest, y_rest,
@@ -256,35 +275,35 @@ class TrainingPlayground(widgets.VBox):
         layout = widgets.Layout(width="420px")
         self.learning_rate = widgets.FloatLogSlider(
             value=default.learning_rate, base=10, min=-4, max=0, step=0.25,
-            description="learning rate", readout_format=".0e", continuous_update=False,
+            description=tr("learning rate"), readout_format=".0e", continuous_update=False,
             style=style, layout=layout)
         self.optimizer = widgets.Dropdown(
-            options=[(_OPTIMIZER_LABELS[name], name) for name in OPTIMIZERS],
+            options=[(tr_text(_OPTIMIZER_LABELS[name]), name) for name in OPTIMIZERS],
             value=default.optimizer, layout=widgets.Layout(width="306px"))
         self.hidden_units = widgets.SelectionSlider(
-            options=list(HIDDEN_CHOICES), value=default.hidden_units, description="hidden units",
-            continuous_update=False, style=style, layout=layout)
+            options=list(HIDDEN_CHOICES), value=default.hidden_units,
+            description=tr("hidden units"), continuous_update=False, style=style, layout=layout)
         self.l2 = widgets.SelectionSlider(
             options=[(f"{v:g}", v) for v in L2_CHOICES], value=default.l2, description="L2",
             continuous_update=False, style=style, layout=layout)
         self.dropout = widgets.FloatSlider(
-            value=default.dropout, min=0.0, max=0.8, step=0.1, description="dropout",
+            value=default.dropout, min=0.0, max=0.8, step=0.1, description=tr("dropout"),
             readout_format=".1f", continuous_update=False, style=style, layout=layout)
         self.epochs = widgets.IntSlider(
-            value=min(default.epochs, max_epochs), min=1, max=max_epochs, description="epochs",
+            value=min(default.epochs, max_epochs), min=1, max=max_epochs, description=tr("epochs"),
             continuous_update=False, style=style, layout=layout)
-        self.log_loss = widgets.Checkbox(value=False, description="loss on a log scale",
+        self.log_loss = widgets.Checkbox(value=False, description=tr("loss on a log scale"),
                                          indent=False)
-        self.train_button = widgets.Button(description="Train", button_style="primary",
+        self.train_button = widgets.Button(description=tr("Train"), button_style="primary",
                                            icon="play")
         self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs.value,
-                                            description="epoch 0", style=style, layout=layout)
-        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.",
-                                   tooltip="The last run's settings and results.")
+                                            description=tr("epoch 0"), style=style, layout=layout)
+        self.status = widgets.HTML(value=tr("Choose settings and press <b>Train</b>."),
+                                   tooltip=tr("The last run's settings and results."))
         self.plot = widgets.Output()
         for name, tooltip in TOOLTIPS.items():
-            getattr(self, name).tooltip = tooltip
-        optimizer_row = with_label(self.optimizer, "optimiser", TOOLTIPS["optimizer"])
+            getattr(self, name).tooltip = tr_text(tooltip)
+        optimizer_row = with_label(self.optimizer, tr("optimiser"), tr_text(TOOLTIPS["optimizer"]))
         self.model_: MLP | None = None
         self.history_: dict[str, list[float]] = {}
         self.failure_: str | None = None
@@ -308,16 +327,17 @@ class TrainingPlayground(widgets.VBox):
         # Shown where widgets cannot run (a notebook viewed on GitHub, a terminal); at most
         # 110 characters, ipywidgets' limit for the plain-text fallback.
         if not self.history_.get("loss"):
-            return "Training playground, not trained yet (run the notebook to use it)"
+            return tr("Training playground, not trained yet (run the notebook to use it)")
         return f"Training playground after run {self.runs_}: {self._short_result()}"[:110]
 
     def _short_result(self) -> str:
         if self.failure_:
-            return "failed, " + self.failure_.split(";")[0]
-        key = "val_accuracy" if self.history_.get("val_accuracy") else "accuracy"
-        return (f"{len(self.history_['loss'])} epochs, "
-                f"{key.replace('_', ' ').replace('val', 'validation')} "
-                f"{self.history_[key][-1]:.1%}")
+            return tr("failed, {reason}", reason=self.failure_.split(";")[0])
+        if self.history_.get("val_accuracy"):
+            return tr("{epochs} epochs, validation accuracy {accuracy:.1%}",
+                      epochs=len(self.history_["loss"]), accuracy=self.history_["val_accuracy"][-1])
+        return tr("{epochs} epochs, accuracy {accuracy:.1%}",
+                  epochs=len(self.history_["loss"]), accuracy=self.history_["accuracy"][-1])
 
     def _repr_mimebundle_(self, **kwargs):
         # Besides the widget view, the last run's figure as a PNG: a saved or untrusted copy
@@ -361,10 +381,10 @@ class TrainingPlayground(widgets.VBox):
         self.runs_ += 1
         self.progress.value, self.progress.max = 0, settings.epochs
         self._redraw_at = set(redraw_epochs(settings.epochs))
-        self.progress.description = f"epoch 0 of {settings.epochs}"
+        self.progress.description = tr("epoch 0 of {epochs}", epochs=settings.epochs)
         self.progress.bar_style = ""
         self.history_, self.failure_ = {}, None
-        self.status.value = f"Run {self.runs_}: training ..."
+        self.status.value = tr("Run {run}: training ...", run=self.runs_)
         error, model, caught = None, None, []
         try:
             model = make_model(settings, seed=self.seed, callbacks=[self])
@@ -385,11 +405,11 @@ class TrainingPlayground(widgets.VBox):
             getattr(model, "history_", None) or self.history_)
         self.failure_ = judge_run(self.history_, self.n_classes)
         if error is not None:
-            self.failure_ = f"training stopped: {error}"
+            self.failure_ = tr("training stopped: {error}", error=error)
         # Warnings raised inside a widget callback reach no cell; show them in the status.
         self._warnings = [str(w.message) for w in caught]
         self.progress.bar_style = "danger" if self.failure_ else "success"
-        if self.history_.get("loss") and self.failure_ and "exploded" in self.failure_:
+        if error is None and _explosion(self.history_, self.n_classes) is not None:
             self.log_loss.value = True  # the spike would flatten the rest of the curve
         if self.history_.get("loss"):
             self._redraw(self.history_, keep_png=True)
@@ -398,19 +418,22 @@ class TrainingPlayground(widgets.VBox):
 
     def _status_line(self, settings: Settings) -> str:
         if self.failure_ is None:
-            line = f"Run {self.runs_}: {html.escape(describe_run(self.history_, settings))}"
+            line = tr("Run {run}: {description}", run=self.runs_,
+                      description=html.escape(describe_run(self.history_, settings)))
         else:
             done = len(self.history_.get("loss", []))
-            line = (f"Run {self.runs_}: <b>failed</b> after {done} of {settings.epochs} "
-                    f"epochs: {html.escape(self.failure_)}.")
+            line = tr("Run {run}: <b>failed</b> after {done} of {epochs} epochs: {reason}.",
+                      run=self.runs_, done=done, epochs=settings.epochs,
+                      reason=html.escape(self.failure_))
         for message in self._warnings:
-            line += f"<br>Warning from training: {html.escape(message)}"
+            line += tr("<br>Warning from training: {message}", message=html.escape(message))
         return line
 
     def on_epoch_end(self, model: MLP, epoch: int, history: dict[str, list[float]]) -> bool:
         """Called by ``MLP.fit`` after every epoch: progress and plot; stop on divergence."""
         self.progress.value = epoch + 1
-        self.progress.description = f"epoch {epoch + 1} of {self._settings.epochs}"
+        self.progress.description = tr("epoch {epoch} of {epochs}",
+                                       epoch=epoch + 1, epochs=self._settings.epochs)
         self.history_ = history
         diverged = not np.isfinite(history["loss"][-1])
         last = epoch + 1 == self._settings.epochs
@@ -426,12 +449,13 @@ class TrainingPlayground(widgets.VBox):
         # The title names the settings only: the progress bar says which epoch is running,
         # and the x axis shows how far the curves go (they are redrawn every few epochs).
         s = self._settings
-        title = f"{_OPTIMIZER_LABELS[s.optimizer]}, learning rate {s.learning_rate:.2g}"
+        title = tr("{optimizer}, learning rate {learning_rate:.2g}",
+                   optimizer=tr_text(_OPTIMIZER_LABELS[s.optimizer]), learning_rate=s.learning_rate)
         fig = plot_history(history, title=title)
         if self.log_loss.value:
             ax_loss = fig.axes[0]
             ax_loss.set_yscale("log")
-            ax_loss.set_ylabel("cross-entropy loss (log scale)")
+            ax_loss.set_ylabel(tr("cross-entropy loss (log scale)"))
         with self.plot:
             self.plot.clear_output(wait=True)
             display(fig)
@@ -459,23 +483,26 @@ def training_playground(X_train: np.ndarray | None = None, y_train: np.ndarray |
     """
     given = [a is not None for a in (X_train, y_train, X_val, y_val)]
     if any(given) and not all(given):
-        raise ValueError("Pass all four of X_train, y_train, X_val, y_val, or none of them "
-                         "(then the embedded MNIST subset is used).")
+        raise ValueError(tr("Pass all four of X_train, y_train, X_val, y_val, or none of them "
+                            "(then the embedded MNIST subset is used)."))
     if not any(given):
         X_train, y_train, X_val, y_val = playground_data(seed=seed)
     for name, X, y in (("train", X_train, y_train), ("val", X_val, y_val)):
         if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype != np.float32:
-            raise ValueError(f"X_{name} must be a float32 array (n_samples, n_features), got "
-                             f"{getattr(X, 'dtype', type(X).__name__)} of shape "
-                             f"{getattr(X, 'shape', None)}; use scale_to_unit(flatten(images)).")
+            raise ValueError(tr("X_{name} must be a float32 array (n_samples, n_features), got "
+                                "{dtype} of shape {shape}; use scale_to_unit(flatten(images)).",
+                                name=name, dtype=getattr(X, 'dtype', type(X).__name__),
+                                shape=getattr(X, 'shape', None)))
         y = np.asarray(y)
         if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
-            raise ValueError(f"y_{name} must hold {len(X)} integer labels, shape ({len(X)},), to "
-                             f"match X_{name} {X.shape}; got shape {y.shape}, dtype {y.dtype}.")
+            raise ValueError(tr("y_{name} must hold {n} integer labels, shape ({n},), to match "
+                                "X_{name} {shape_x}; got shape {shape}, dtype {dtype}.",
+                                name=name, n=len(X), shape_x=X.shape, shape=y.shape, dtype=y.dtype))
     if X_train.shape[1] != X_val.shape[1]:
-        raise ValueError(f"X_train {X_train.shape} and X_val {X_val.shape} must have the same "
-                         "number of features.")
+        raise ValueError(tr("X_train {train_shape} and X_val {val_shape} must have the same "
+                            "number of features.",
+                            train_shape=X_train.shape, val_shape=X_val.shape))
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or not 1 <= max_epochs <= 50:
-        raise ValueError(f"max_epochs must be an integer in 1..50 (runs must stay short), got "
-                         f"{max_epochs!r}.")
+        raise ValueError(tr("max_epochs must be an integer in 1..50 (runs must stay short), got "
+                            "{max_epochs!r}.", max_epochs=max_epochs))
     return TrainingPlayground(X_train, y_train, X_val, y_val, max_epochs, seed)

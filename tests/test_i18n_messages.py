@@ -1,0 +1,275 @@
+"""Every message a student reads from course_utils exists in Spanish, and set_language picks it.
+
+The catalogue ``course_utils/locale/es.po`` is checked against the whole package: every
+``tr("...")``, ``N_("...")`` and literal field of a ``Mistake``/``KnownMistake`` declaration,
+wherever it is, must have a current Spanish translation with the same placeholders (and the
+same format specs: ``{x:.3g}`` stays ``{x:.3g}``).
+
+What is routed through the catalogue today, module by module (``CHECK_MODULES`` below):
+checks 01-03, feedback, claims, metrics, binary cross-entropy, widgets, the data layer and
+the doctor entirely; checks 05 and 06 their mistake declarations (names, explanations,
+hints), not yet their ``stop()`` messages; check 04 and ``diagnostics.py`` not yet. The
+completeness test reads the whole package, so it covers each of them as soon as it is
+wrapped.
+"""
+
+import importlib
+import pkgutil
+import string
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import polib  # noqa: E402
+import pytest  # noqa: E402
+
+import course_utils.checks  # noqa: E402
+from course_utils import i18n  # noqa: E402
+from course_utils.checks.feedback import TRANSPOSED, Exercise, mistake_label, transposed  # noqa: E402
+from course_utils.translate.messages import PACKAGE, extract, message_problems  # noqa: E402
+
+CATALOGUE = PACKAGE / "locale" / "es.po"
+
+
+@pytest.fixture
+def spanish(monkeypatch):
+    """Spanish messages for one test; English again afterwards (monkeypatch restores it)."""
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.delenv(i18n.LANGUAGE_ENV_VAR, raising=False)
+    i18n.set_language("es")
+
+
+@pytest.fixture
+def english(monkeypatch):
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.delenv(i18n.LANGUAGE_ENV_VAR, raising=False)
+
+
+def _fields(template: str) -> list[tuple[str, str | None, str]]:
+    return sorted({(name, conversion, spec) for _, name, spec, conversion
+                   in string.Formatter().parse(template) if name is not None})
+
+
+# ---------------------------------------------------------------- the catalogue is complete
+
+
+def test_every_message_of_the_package_has_a_current_spanish_translation():
+    templates, source_problems = extract(PACKAGE)
+    assert not source_problems, "\n".join(source_problems)
+    assert len(templates) > 600   # the whole package was read, not one file
+    problems = message_problems(polib.pofile(str(CATALOGUE)), templates)
+    assert not problems, f"{len(problems)} message(s) to translate in {CATALOGUE}:\n" + \
+        "\n".join(problems[:20])
+
+
+def test_each_translation_keeps_the_format_specs_and_conversions_of_its_template():
+    po = polib.pofile(str(CATALOGUE))
+    different = [(e.msgid, e.msgstr) for e in po if e.msgstr and not e.obsolete
+                 and _fields(e.msgid) != _fields(e.msgstr)]
+    assert not different, different[:5]
+
+
+def test_the_catalogue_holds_no_entry_the_package_no_longer_uses():
+    templates, _ = extract(PACKAGE)
+    unused = [e.msgid for e in polib.pofile(str(CATALOGUE)) if e.msgid not in templates]
+    assert not unused, unused[:5]
+
+
+def test_a_template_that_is_an_f_string_or_a_mistake_built_at_run_time_is_named(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "bad.py").write_text(
+        "from course_utils.i18n import tr\n"
+        "from course_utils.checks.feedback import Mistake\n"
+        "def f(shape):\n"
+        "    return tr(f'Your array has shape {shape}.')\n"
+        "FORMULA = 'dL/dz'\n"
+        "M = Mistake('name', 'explanation', f'Use {FORMULA}.', wrong=len)\n"
+        "OK = tr('Your array has shape {shape}.', shape=(2, 3))\n", encoding="utf-8")
+    templates, problems = extract(package)
+    problems = sorted(problems)
+    assert [p.split(": ", 1)[0] for p in problems] == ["pkg/bad.py:4", "pkg/bad.py:6"]
+    assert "tr() needs a literal English template" in problems[0]
+    assert "Mistake(...) needs literal texts" in problems[1]
+    assert set(templates) == {"name", "explanation", "Your array has shape {shape}."}
+
+
+def test_a_missing_stale_or_misnumbered_translation_is_reported():
+    templates = {"{count} pixels never change.": ["a.py"], "Done.": ["a.py"],
+                 "Run {n}.": ["b.py"]}
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid="{count} pixels never change.",
+                            msgstr="{n} píxeles nunca cambian."))
+    stale = polib.POEntry(msgid="Run {n}.", msgstr="Ejecución {n}.", flags=["fuzzy"],
+                          previous_msgid="Run {n}!")
+    po.append(stale)
+    found = message_problems(po, templates)
+    assert len(found) == 3
+    assert found[0].startswith("other placeholders (a.py)")
+    assert found[1].startswith("missing (a.py): 'Done.'")
+    assert found[2].startswith("stale (b.py)")
+
+
+# ---------------------------------------------------------------- what a student sees
+
+
+def _one_hot_verdict():
+    from course_utils.checks.ch01 import ONE_HOT
+
+    return ONE_HOT.diagnose(transposed(ONE_HOT.reference))
+
+
+def test_a_check_verdict_is_english_by_default(english):
+    feedback = _one_hot_verdict()
+    text = feedback.render()
+    assert feedback.mistake == TRANSPOSED
+    assert text.startswith(f"✘ one_hot: mistake — {TRANSPOSED}")
+    assert "\n  Hint: Swap the two axes of your result" in text
+
+
+def test_a_check_verdict_is_spanish_after_set_language_and_keeps_the_english_mistake_key(
+        spanish):
+    feedback = _one_hot_verdict()
+    text = feedback.render()
+    assert feedback.mistake == TRANSPOSED == "axes swapped (transposed result)"
+    assert text.startswith("✘ one_hot: incorrecto — ejes intercambiados (resultado transpuesto)")
+    assert "El arreglo one-hot para" in text and "tiene forma" in text
+    assert "\n  Pista: Intercambia los dos ejes de tu resultado" in text
+    assert "Hint" not in text and "shape" not in text
+
+
+def test_the_fallback_notice_is_spanish_too(spanish, capsys):
+    from course_utils.checks.ch01 import ONE_HOT, check_one_hot
+
+    returned = check_one_hot(transposed(ONE_HOT.reference))
+    out = capsys.readouterr().out
+    assert returned is ONE_HOT.reference
+    assert "Mientras no lo supere, las celdas siguientes usan la referencia `one_hot`" in out
+
+
+def test_a_mistake_of_a_later_check_is_shown_in_spanish_and_keeps_its_english_key(spanish):
+    from course_utils.checks.ch05 import ALPHA
+
+    feedback = ALPHA.diagnose(lambda l2, batch_size: l2 / batch_size)
+    text = feedback.render()
+    assert feedback.mistake == "alpha divided by the batch size instead of multiplied"
+    assert text.startswith("✘ matching_alpha: incorrecto — alpha dividido entre el tamaño del "
+                           "lote en lugar de multiplicado")
+    assert "Dividir l2 entre m hace la penalización m² veces demasiado débil." in text
+    assert "Pista: De alpha / m = l2 se sigue que alpha = l2 por m" in text
+
+
+def test_a_mistake_qualified_by_a_factor_is_translated_part_by_part(spanish):
+    assert mistake_label("off by a constant factor: the batch size") == \
+        "desviado por un factor constante: el tamaño del lote"
+    assert mistake_label("a name no catalogue has") == "a name no catalogue has"
+
+
+#: How far each check module speaks through the catalogue: "all" its messages, "mistakes"
+#: only its Mistake declarations (shown translated by the feedback), "none" not yet.
+CHECK_MODULES = {"ch01": "all", "ch02": "all", "ch03": "all", "ch04": "none",
+                 "ch05": "mistakes", "ch06": "mistakes"}
+
+
+def _check_modules() -> dict[str, object]:
+    """Every module of course_utils.checks that declares an Exercise, by name."""
+    found = {}
+    for info in pkgutil.iter_modules(course_utils.checks.__path__):
+        module = importlib.import_module(f"course_utils.checks.{info.name}")
+        if any(isinstance(value, Exercise) for value in vars(module).values()):
+            found[info.name] = module
+    return found
+
+
+def _exercises():
+    """Every Exercise of the check modules whose mistake names come from the catalogue."""
+    return [value for name, module in _check_modules().items()
+            if CHECK_MODULES.get(name, "none") != "none"
+            for value in vars(module).values() if isinstance(value, Exercise)]
+
+
+def test_the_scope_names_every_check_module_and_the_wrapped_ones_use_the_catalogue():
+    modules = _check_modules()
+    assert sorted(modules) == sorted(CHECK_MODULES), (
+        "a check module was added or removed; say in CHECK_MODULES how far it is translated")
+    for name, module in modules.items():
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        if CHECK_MODULES[name] == "all":
+            assert "course_utils.i18n" in source, f"{name} is listed as translated but uses no tr()"
+
+
+def test_every_mistake_name_a_wrapped_check_can_report_has_a_spanish_name():
+    spanish_names = i18n.catalogue("es")
+    exercises = _exercises()
+    assert len(exercises) >= 10
+    untranslated = []
+    for exercise in exercises:
+        for name in exercise.self_tests():
+            parts = [name] if name in spanish_names else name.split(": ")
+            if not all(part in spanish_names for part in parts):
+                untranslated.append((exercise.name, name))
+    assert not untranslated, untranslated
+
+
+def test_widget_labels_and_tooltips_follow_the_language(monkeypatch):
+    from course_utils.widgets import digit_browser
+
+    monkeypatch.setattr(i18n, "_current", [])
+    images = np.zeros((4, 3, 3), dtype=np.uint8)
+    labels = np.array([0, 1, 0, 1])
+    english = digit_browser(images, labels, ("zero", "one"))
+    assert english.position_slider.description == "image"
+    assert english.show_pixels.description == "show pixel values"
+    assert english.caption.value.startswith("image 0 of the dataset, label 0 (zero)")
+    i18n.set_language("es")
+    spanish = digit_browser(images, labels, ("zero", "one"))
+    assert spanish.position_slider.description == "imagen"
+    assert spanish.show_pixels.description == "mostrar valores de píxeles"
+    assert spanish.position_slider.tooltip.startswith("Qué imagen de la clase mostrar")
+    assert spanish.caption.value.startswith("imagen 0 del conjunto de datos, etiqueta 0 (zero)")
+
+
+def test_the_playground_status_line_follows_the_language(monkeypatch):
+    from course_utils.widgets.playground import Settings, describe_run, judge_run
+
+    monkeypatch.setattr(i18n, "_current", [])
+    history = {"loss": [2.3, 254.0], "accuracy": [0.1, 0.1]}
+    settings = Settings(optimizer="momentum", learning_rate=1.0)
+    assert describe_run(history, settings).startswith("SGD + momentum, learning rate 1, ")
+    assert judge_run(history, 10).startswith("the loss exploded to 254 in epoch 2")
+    i18n.set_language("es")
+    assert describe_run(history, settings).startswith("SGD + momento, tasa de aprendizaje 1, ")
+    assert judge_run(history, 10).startswith("la pérdida explotó hasta 254 en la época 2")
+
+
+def test_a_data_layer_error_follows_the_language(monkeypatch, tmp_path):
+    from course_utils.data import load_dataset
+
+    monkeypatch.setattr(i18n, "_current", [])
+    with pytest.raises(ValueError, match="^Unknown dataset 'mnist-50k'. Choose one of: "):
+        load_dataset("mnist-50k", cache_dir=tmp_path)
+    i18n.set_language("es")
+    with pytest.raises(ValueError, match="^Conjunto de datos desconocido 'mnist-50k'. Elige uno "
+                                         "de: 'mnist-5k', "):
+        load_dataset("mnist-50k", cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="cache_dir es una cadena vacía"):
+        load_dataset("mnist-5k", cache_dir="")
+
+
+def test_numbers_keep_their_english_form_in_spanish_sentences(spanish):
+    from course_utils.metrics import AccuracyEstimate
+
+    estimate = AccuracyEstimate(correct=931, total=1000, low=0.9136, high=0.9451)
+    assert str(estimate) == "93.1 % (IC del 95 %: 91.4–94.5 %, n = 1,000)"
+
+
+def test_the_environment_variable_chooses_the_language_when_set_language_was_not_called(
+        monkeypatch):
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.setenv(i18n.LANGUAGE_ENV_VAR, "es")
+    assert i18n.tr("Hint: {hint}", hint="x") == "Pista: x"
+    monkeypatch.setenv(i18n.LANGUAGE_ENV_VAR, "xx")   # unknown: English
+    assert i18n.tr("Hint: {hint}", hint="x") == "Hint: x"
