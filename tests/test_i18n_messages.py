@@ -1,7 +1,7 @@
 """Every message a student reads from course_utils exists in Spanish, and set_language picks it.
 
 The catalogue ``course_utils/locale/es.po`` is checked against the whole package: every
-``tr("...")``, ``N_("...")`` and literal field of a ``Mistake``/``KnownMistake`` declaration,
+``tr("...")``, ``N_("...")`` and literal field of a ``Mistake`` declaration,
 wherever it is, must have a current Spanish translation with the same placeholders (and the
 same format specs: ``{x:.3g}`` stays ``{x:.3g}``).
 

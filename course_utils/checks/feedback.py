@@ -11,11 +11,13 @@ calls a check, for example ``one_hot = check_one_hot(one_hot)``, which
    when it passed, otherwise the course's reference implementation, so that the
    notebook still runs from top to bottom while the exercise is unfinished.
 
-How a mistake gets its name: each exercise lists :class:`KnownMistake` objects,
-each of which *computes what the mistaken code would return* on the same inputs
-(for example "softmax over axis 0 instead of axis 1"). When the student's output
-matches one of those, the check names that mistake. This recognises the bug
-from its effect, whatever the code looks like.
+How a mistake gets its name: each exercise declares its typical mistakes, each a
+:class:`Mistake` holding *the mistaken code itself* (for example "softmax over
+axis 0 instead of axis 1"). The check runs it on the same inputs as the student's
+function, and when the two outputs agree it names that mistake: the bug is
+recognised from its effect, whatever the code looks like. Structural mistakes that
+any exercise can make (a transposed result, a flipped sign, a constant factor, rows
+that do not sum to 1, ...) are recognised by :func:`compare_arrays` itself.
 
 Instructors who grade automatically can set the environment variable
 ``COURSE_STRICT_CHECKS=1``: a check that does not pass then also raises
@@ -267,17 +269,6 @@ class Mistake:
         return self.wrong
 
 
-@dataclass(frozen=True)
-class KnownMistake:
-    """A mistake recognised by ``compute``, whose wrong implementation is listed separately in
-    :attr:`Exercise.wrong_solutions`. New checks declare a :class:`Mistake` instead."""
-
-    name: str
-    explanation: str
-    hint: str
-    compute: Callable[..., Any] = field(repr=False)
-
-
 _NO_RESULT = object()
 
 
@@ -310,7 +301,7 @@ def compare_arrays(
     expected: np.ndarray,
     *,
     inputs: Sequence[Any] = (),
-    mistakes: Sequence[Mistake | KnownMistake] = (),
+    mistakes: Sequence[Mistake] = (),
     what: str = N_("the returned array"),
     rtol: float = 1e-5,
     atol: float = 1e-7,

@@ -57,8 +57,7 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
 
 
 #: Declarations whose leading text fields are shown to students (translated with tr_text).
-DECLARATIONS = {"Mistake": ("name", "explanation", "hint"),
-                "KnownMistake": ("name", "explanation", "hint")}
+DECLARATIONS = {"Mistake": ("name", "explanation", "hint")}
 
 
 def _called(func) -> str:
