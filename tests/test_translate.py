@@ -70,6 +70,20 @@ def test_a_complete_catalogue_builds_the_edition_with_the_language_set_and_grade
     assert catalog.problems(nb, translated_catalogue(nb), "demo.ipynb") == []
 
 
+def test_the_badges_of_an_edition_open_the_translated_notebook():
+    nb = english()
+    badge = new_markdown_cell(
+        "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+        "(https://colab.research.google.com/github/o/r/blob/main/notebooks/01_x.ipynb) "
+        "[![Launch Binder](https://mybinder.org/badge_logo.svg)]"
+        "(https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/notebooks/01_x.ipynb)")
+    badge.id, badge.metadata["course_header"] = "badge", "badge"
+    nb.cells.insert(0, badge)
+    edition = build_notebook(nb, translated_catalogue(nb), "es")
+    assert edition.cells[0].source.count("/notebooks/es/01_x.ipynb") == 2
+    assert "/notebooks/01_x.ipynb" not in edition.cells[0].source
+
+
 def test_changing_one_english_sentence_makes_exactly_that_entry_stale():
     nb = english()
     po = translated_catalogue(nb)

@@ -5,6 +5,8 @@ The translated notebook is the English notebook with
 * every Markdown paragraph and text-bearing code cell replaced by its translation;
 * one cell after the parameters cell, ``set_language(...)``, so that the helpers'
   messages (checks, widgets, data errors) come in the same language;
+* the "Open in Colab" / "Launch Binder" badges (the cell that ``.ci/notebook_header.py``
+  writes) pointing at the translated notebook, ``notebooks/<language>/...``;
 * nbgrader ``grade_id``s suffixed with the language (``ex03-1-relu-backward-es``), so
   that an nbgrader course can hold both editions;
 * the outputs of the translated notebook already committed kept for every cell whose
@@ -16,6 +18,7 @@ The translated notebook is the English notebook with
 from __future__ import annotations
 
 import copy
+import re
 
 import nbformat
 
@@ -23,6 +26,8 @@ from course_utils.translate.catalog import translations
 from course_utils.translate.segments import join_segments, markdown_segments
 
 LANGUAGE_CELL_ID = "set-language"
+#: A notebook's path in a badge link: ``.../notebooks/03_backprop_from_scratch.ipynb``.
+_BADGE_TARGET = re.compile(r"(/notebooks/)(\d\d_[\w.-]*\.ipynb)")
 
 
 class TranslationIncomplete(ValueError):
@@ -52,7 +57,9 @@ def build_notebook(nb, po, language: str, previous=None):
 
     out = copy.deepcopy(nb)
     for cell in out.cells:
-        if cell.cell_type == "markdown":
+        if cell.cell_type == "markdown" and cell.metadata.get("course_header") == "badge":
+            cell.source = _BADGE_TARGET.sub(rf"\g<1>{language}/\g<2>", cell.source)
+        elif cell.cell_type == "markdown":
             cell.source = join_segments([
                 translated(cell.id, s) if has_words(s) and not is_marker(s) else s
                 for s in markdown_segments(cell.source)])
