@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 _PROBABILITY_OUTPUTS = ("softmax", "sigmoid")
 
 
@@ -59,34 +61,36 @@ def check_output_and_loss(model, loss) -> bool:
     else:
         kwargs = getattr(loss, "_fn_kwargs", None)
         if not isinstance(kwargs, dict) or "from_logits" not in kwargs:
-            raise TypeError(f"check_output_and_loss expects a Keras cross-entropy loss such as "
-                            f"keras.losses.SparseCategoricalCrossentropy(from_logits=True), "
-                            f"got {loss!r}.")
+            raise TypeError(tr("check_output_and_loss expects a Keras cross-entropy loss such "
+                               "as keras.losses.SparseCategoricalCrossentropy(from_logits=True), "
+                               "got {loss!r}.", loss=loss))
         from_logits = bool(kwargs["from_logits"])
     activation = output_activation(model)
-    fixes = ("Use a linear output layer with from_logits=True, or a softmax output layer "
-             "with from_logits=False.")
+    fixes = tr("Use a linear output layer with from_logits=True, or a softmax output layer "
+               "with from_logits=False.")
     if from_logits and activation in _PROBABILITY_OUTPUTS:
-        returned = ("sigmoid scores, which do not sum to 1 over the classes and are not "
-                    "probabilities" if activation == "sigmoid" else "softmax probabilities")
-        problem = (f"the loss was built with from_logits=True, but the output layer applies "
-                   f"{activation}, so the model does not return logits. On the JAX and NumPy "
-                   f"backends the loss applies a softmax to these outputs a second time, and "
-                   f"training suffers; on TensorFlow it silently uses the values from before "
-                   f"the {activation} instead, so training works, but predict() returns "
-                   f"{returned}.")
+        returned = (tr("sigmoid scores, which do not sum to 1 over the classes and are not "
+                       "probabilities") if activation == "sigmoid"
+                    else tr("softmax probabilities"))
+        problem = tr("the loss was built with from_logits=True, but the output layer applies "
+                     "{activation}, so the model does not return logits. On the JAX and NumPy "
+                     "backends the loss applies a softmax to these outputs a second time, and "
+                     "training suffers; on TensorFlow it silently uses the values from before "
+                     "the {activation} instead, so training works, but predict() returns "
+                     "{returned}.", activation=activation, returned=returned)
     elif not from_logits and activation == "linear":
-        problem = ("the loss was built with from_logits=False, but the output layer is linear, "
-                   "so the model returns logits, not probabilities.")
+        problem = tr("the loss was built with from_logits=False, but the output layer is "
+                     "linear, so the model returns logits, not probabilities.")
     elif not from_logits and activation != "softmax":
-        problem = (f"the loss expects probabilities that sum to 1, but the output layer applies "
-                   f"{activation}; only a softmax gives such probabilities for several classes "
-                   f"(TensorFlow silently computes the loss from the values before the "
-                   f"{activation}; JAX and NumPy divide the outputs by their sum).")
+        problem = tr("the loss expects probabilities that sum to 1, but the output layer "
+                     "applies {activation}; only a softmax gives such probabilities for several "
+                     "classes (TensorFlow silently computes the loss from the values before the "
+                     "{activation}; JAX and NumPy divide the outputs by their sum).",
+                     activation=activation)
     else:
         return True
-    warnings.warn(f"Output layer and loss do not match: {problem} {fixes}", UserWarning,
-                  stacklevel=2)
+    warnings.warn(tr("Output layer and loss do not match: {problem} {fixes}", problem=problem,
+                     fixes=fixes), UserWarning, stacklevel=2)
     return False
 
 
@@ -105,8 +109,8 @@ def output_pre_activation(model, X) -> np.ndarray:
 
     layer = model.layers[-1]
     if not isinstance(layer, keras.layers.Dense):
-        raise TypeError(f"output_pre_activation needs a model ending in a Dense layer, got "
-                        f"{type(layer).__name__}.")
+        raise TypeError(tr("output_pre_activation needs a model ending in a Dense layer, got "
+                           "{got_type}.", got_type=type(layer).__name__))
     X = np.asarray(X, dtype=np.float32)
     features = X if len(model.layers) == 1 else keras.Model(model.inputs, layer.input)([X])
     features = np.asarray(keras.ops.convert_to_numpy(features), dtype=np.float32)

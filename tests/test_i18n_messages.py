@@ -6,11 +6,10 @@ wherever it is, must have a current Spanish translation with the same placeholde
 same format specs: ``{x:.3g}`` stays ``{x:.3g}``).
 
 What is routed through the catalogue today, module by module (``CHECK_MODULES`` below):
-checks 01-03, feedback, claims, metrics, binary cross-entropy, widgets, the data layer and
-the doctor entirely; checks 05 and 06 their mistake declarations (names, explanations,
-hints), not yet their ``stop()`` messages; check 04 and ``diagnostics.py`` not yet. The
-completeness test reads the whole package, so it covers each of them as soon as it is
-wrapped.
+checks 01-03, 05 and 06, feedback, claims, metrics, binary cross-entropy, widgets, the data
+layer, the doctor and the Keras output-layer warning entirely; check 04 and
+``diagnostics.py`` not yet. The completeness test reads the whole package, so it covers
+each of them as soon as it is wrapped.
 """
 
 import importlib
@@ -162,6 +161,31 @@ def test_a_mistake_of_a_later_check_is_shown_in_spanish_and_keeps_its_english_ke
     assert "Pista: De alpha / m = l2 se sigue que alpha = l2 por m" in text
 
 
+def test_a_later_check_speaks_spanish_in_its_own_sentences_too(spanish):
+    from course_utils.checks.ch05 import PAIR, most_confused_pair
+    from course_utils.checks.ch06 import conv2d
+
+    wrong = PAIR.diagnose(lambda cm: None).render()
+    assert "Tu función devolvió None en lugar de (verdadera, predicha)." in wrong
+    assert "Pista: ¿Olvidaste la instrucción `return`?" in wrong
+    passed = PAIR.diagnose(most_confused_pair)
+    assert passed.passed
+    assert passed.message.startswith("La celda fuera de la diagonal con la mayor proporción")
+    with pytest.raises(ValueError, match=r"^conv2d: images debe ser \(n, h, w, c_in\), pero "
+                                         r"tiene forma \(3, 3\)"):
+        conv2d(np.zeros((3, 3)), np.zeros((2, 2, 1, 1)), np.zeros(1))
+
+
+def test_a_later_check_keeps_its_english_sentences_by_default(english):
+    from course_utils.checks.ch05 import PAIR, most_confused_pair
+
+    wrong = PAIR.diagnose(lambda cm: None)
+    assert wrong.message == "Your function returned None instead of (true, predicted)."
+    assert wrong.hint == "Did you forget the `return` statement?"
+    assert PAIR.diagnose(most_confused_pair).message.startswith(
+        "The off-diagonal cell with the largest share of its true class")
+
+
 def test_a_mistake_qualified_by_a_factor_is_translated_part_by_part(spanish):
     assert mistake_label("off by a constant factor: the batch size") == \
         "desviado por un factor constante: el tamaño del lote"
@@ -171,7 +195,7 @@ def test_a_mistake_qualified_by_a_factor_is_translated_part_by_part(spanish):
 #: How far each check module speaks through the catalogue: "all" its messages, "mistakes"
 #: only its Mistake declarations (shown translated by the feedback), "none" not yet.
 CHECK_MODULES = {"ch01": "all", "ch02": "all", "ch03": "all", "ch04": "none",
-                 "ch05": "mistakes", "ch06": "mistakes"}
+                 "ch05": "all", "ch06": "all"}
 
 
 def _check_modules() -> dict[str, object]:

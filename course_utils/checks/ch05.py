@@ -45,7 +45,7 @@ from course_utils.checks.feedback import (
     scaled,
     stop,
 )
-from course_utils.i18n import N_
+from course_utils.i18n import N_, tr, tr_text
 
 # ---------------------------------------------------------------- exercise 5.1: matching alpha
 
@@ -115,16 +115,17 @@ def _diagnose_alpha(student_fn) -> Feedback:
                     value, (int, float, np.integer, np.floating)) and not (
                     isinstance(value, np.ndarray) and value.shape == ()):
                 stop(_ALPHA, Status.MISTAKE,
-                     f"For l2 = {l2:g} and batch_size = {m} your function returned "
-                     f"{type(value).__name__} {value!r}; alpha is one number.",
-                     hint="Return a float, e.g. float(...).")
+                     tr("For l2 = {l2:g} and batch_size = {m} your function returned "
+                        "{got_type} {value!r}; alpha is one number.",
+                        l2=l2, m=m, got_type=type(value).__name__, value=value),
+                     hint=tr("Return a float, e.g. float(...)."))
             got.append(value)
         got = np.array(got)
         compare_arrays(_ALPHA, got, l2s * sizes, inputs=(l2s, sizes), mistakes=_alpha_mistakes(),
-                       what=f"alpha for (l2, batch_size) = {list(_ALPHA_GRID)}",
+                       what=tr("alpha for (l2, batch_size) = {grid}", grid=list(_ALPHA_GRID)),
                        factors={N_("the ½ of the penalty"): 2.0}, rtol=1e-9, atol=0.0)
-        return ("alpha = l2 * batch_size for batches of 1 to 257 and l2 from 0 to 2: "
-                "scikit-learn's alpha * W / m equals the course's l2 * W.")
+        return tr("alpha = l2 * batch_size for batches of 1 to 257 and l2 from 0 to 2: "
+                  "scikit-learn's alpha * W / m equals the course's l2 * W.")
 
     return diagnose(_ALPHA, procedure)
 
@@ -187,6 +188,17 @@ _NOTEBOOK_CONFIG = {"hidden_sizes": (128,), "learning_rate": 0.1, "batch_size": 
                     "epochs": 30, "l2": 1e-4}
 
 
+#: Names that stand in a comparison of parameters and are shown to the student.
+_CAN_STOP = N_("can stop before the last epoch")
+_IGNORED = N_("(ignored)")
+
+
+def _shown(value) -> str:
+    """A parameter's value as the verdict quotes it (``repr``; the "(ignored)" marker in the
+    student's language)."""
+    return repr(tr_text(value)) if isinstance(value, str) and value == _IGNORED else repr(value)
+
+
 def _training(params: dict, epochs: int) -> dict:
     """What decides the training, in one spelling: ignored parameters dropped, equivalent
     settings made equal (``tol`` and ``n_iter_no_change`` become whether training can stop
@@ -197,7 +209,7 @@ def _training(params: dict, epochs: int) -> dict:
     for key in ("verbose", "max_fun", "validation_fraction", "beta_1", "beta_2", "epsilon",
                 "power_t", "tol", "n_iter_no_change"):
         p.pop(key, None)
-    p["can stop before the last epoch"] = bool(params["early_stopping"]) or (
+    p[_CAN_STOP] = bool(params["early_stopping"]) or (
         isinstance(params["n_iter_no_change"], (int, np.integer))
         and params["n_iter_no_change"] < epochs)
     if p["solver"] != "sgd":
@@ -218,7 +230,7 @@ def _same(a, b) -> bool:
 
 def _differences(got: dict, expected: dict) -> dict:
     keys = set(got) | set(expected)
-    return {k: got.get(k, "(ignored)") for k in sorted(keys)
+    return {k: got.get(k, _IGNORED) for k in sorted(keys)
             if k not in got or k not in expected or not _same(got[k], expected[k])}
 
 
@@ -326,12 +338,12 @@ def _matching_mistakes() -> list[Mistake]:
 
 
 _PARAMETER_HINTS = {
-    "hidden_layer_sizes": "Use tuple(config['hidden_sizes']).",
-    "alpha": "alpha = l2 * batch_size (exercise 5.1).",
-    "batch_size": "Pass batch_size=config['batch_size'].",
-    "learning_rate_init": "Pass learning_rate_init=config['learning_rate'].",
-    "max_iter": "Pass max_iter=config['epochs'].",
-    "random_state": "Pass random_state=seed.",
+    "hidden_layer_sizes": N_("Use tuple(config['hidden_sizes'])."),
+    "alpha": N_("alpha = l2 * batch_size (exercise 5.1)."),
+    "batch_size": N_("Pass batch_size=config['batch_size']."),
+    "learning_rate_init": N_("Pass learning_rate_init=config['learning_rate']."),
+    "max_iter": N_("Pass max_iter=config['epochs']."),
+    "random_state": N_("Pass random_state=seed."),
 }
 
 
@@ -341,36 +353,41 @@ def _diagnose_matching(student_fn) -> Feedback:
             got = call_student(_MATCH, student_fn, dict(config), seed)
             if not isinstance(got, MLPClassifier):
                 stop(_MATCH, Status.MISTAKE,
-                     f"Your function returned {type(got).__name__}, not an MLPClassifier.",
-                     hint="Build it with MLPClassifier(...) and return it without fitting.")
+                     tr("Your function returned {got_type}, not an MLPClassifier.",
+                        got_type=type(got).__name__),
+                     hint=tr("Build it with MLPClassifier(...) and return it without fitting."))
             epochs = config["epochs"]
             expected = _training(matching_classifier(config, seed).get_params(), epochs)
             try:
                 yours = _training(got.get_params(), epochs)
             except (TypeError, ValueError) as err:
                 stop(_MATCH, Status.MISTAKE,
-                     f"Some parameter of your classifier has a value of the wrong type "
-                     f"({type(err).__name__}: {err}); hidden_layer_sizes={got.hidden_layer_sizes!r}"
-                     f", n_iter_no_change={got.n_iter_no_change!r}.",
-                     hint="hidden_layer_sizes is a tuple of ints; n_iter_no_change an int.")
+                     tr("Some parameter of your classifier has a value of the wrong type "
+                        "({error_type}: {error}); hidden_layer_sizes={sizes!r}, "
+                        "n_iter_no_change={n_iter!r}.",
+                        error_type=type(err).__name__, error=err,
+                        sizes=got.hidden_layer_sizes, n_iter=got.n_iter_no_change),
+                     hint=tr("hidden_layer_sizes is a tuple of ints; n_iter_no_change an int."))
             differs = _differences(yours, expected)
             if not differs:
                 continue
-            where = f"For config = {config} and seed = {seed}: "
+            where = tr("For config = {config} and seed = {seed}: ", config=config, seed=seed)
             for mistake in _matching_mistakes():
                 wrong = _training(mistake.wrong(dict(config), seed).get_params(), epochs)
                 its = {k: v for k, v in _differences(wrong, expected).items() if k in expected}
                 if its and all(k in differs and _same(differs[k], its[k]) for k in its):
-                    stop(_MATCH, Status.MISTAKE, where + mistake.explanation,
-                         hint=mistake.hint, mistake=mistake.name)
+                    stop(_MATCH, Status.MISTAKE, where + tr_text(mistake.explanation),
+                         hint=tr_text(mistake.hint), mistake=mistake.name)
             key, value = next(iter(differs.items()))
+            hint = _PARAMETER_HINTS.get(key)
             stop(_MATCH, Status.MISTAKE,
-                 where + f"your classifier has {key} = {value!r}; the matching classifier has "
-                 f"{expected.get(key, '(ignored)')!r}.",
-                 hint=_PARAMETER_HINTS.get(key, "Compare with the table of course choices "
-                                                "above the exercise."))
-        return ("Plain SGD, same layers, batch size, step size, epochs, alpha = l2 * batch_size, "
-                "no early stopping, seeded, for two configurations.")
+                 where + tr("your classifier has {key} = {value}; the matching classifier has "
+                            "{expected}.", key=tr_text(key), value=_shown(value),
+                            expected=_shown(expected.get(key, _IGNORED))),
+                 hint=tr_text(hint) if hint else tr("Compare with the table of course choices "
+                                                    "above the exercise."))
+        return tr("Plain SGD, same layers, batch size, step size, epochs, alpha = l2 * "
+                  "batch_size, no early stopping, seeded, for two configurations.")
 
     return diagnose(_MATCH, procedure)
 
@@ -485,12 +502,12 @@ def _kinds(row_sets: list, folds, n_rows: int) -> tuple[str, ...]:
 
     def kind(rows):
         if rows in train:
-            return "training rows"
+            return N_("training rows")
         if rows in held:
-            return "held-out rows"
+            return N_("held-out rows")
         if rows == every:
-            return "all rows"
-        return "other rows"
+            return N_("all rows")
+        return N_("other rows")
 
     return tuple(sorted({kind(rows) for rows in row_sets}))
 
@@ -513,7 +530,9 @@ _EXPECTED_SEEN = (("training rows",), ("training rows",), ("held-out rows",))
 
 
 def _describe(seen) -> str:
-    parts = [f"{who} saw {', '.join(kinds) if kinds else 'nothing (never called)'}"
+    parts = [tr("{who} saw {rows}", who=who,
+                rows=", ".join(tr_text(kind) for kind in kinds) if kinds
+                else tr("nothing (never called)"))
              for who, kinds in zip(("scaler.fit", "model.fit", "model.predict"), seen, strict=True)]
     return "; ".join(parts)
 
@@ -625,21 +644,22 @@ def _diagnose_cv(student_fn) -> Feedback:
                 for mistake in mistakes:
                     wrong_scores, wrong_seen = _trace(mistake.wrong, X, y, folds, student=False)
                     if wrong_seen == seen:
-                        stop(_CV, Status.MISTAKE, mistake.explanation, hint=mistake.hint,
-                             mistake=mistake.name)
+                        stop(_CV, Status.MISTAKE, tr_text(mistake.explanation),
+                             hint=tr_text(mistake.hint), mistake=mistake.name)
                 stop(_CV, Status.MISTAKE,
-                     f"With {n_splits} folds, {_describe(seen)}. In every fold the scaler and "
-                     "the model must be fitted on that fold's training rows only, and the "
-                     "model must predict the held-out rows.",
-                     hint="for train_idx, held_idx in folds: fit clone(scaler) on "
-                          "X[train_idx], train clone(model) on the scaled training rows, "
-                          "score on the scaled held-out rows.")
+                     tr("With {n_splits} folds, {seen}. In every fold the scaler and the model "
+                        "must be fitted on that fold's training rows only, and the model must "
+                        "predict the held-out rows.", n_splits=n_splits, seen=_describe(seen)),
+                     hint=tr("for train_idx, held_idx in folds: fit clone(scaler) on "
+                             "X[train_idx], train clone(model) on the scaled training rows, "
+                             "score on the scaled held-out rows."))
             compare_arrays(_CV, got, expected,
                            inputs=_FreshInputs(X, y, folds), mistakes=mistakes,
-                           what=f"the array of {n_splits} fold scores", rtol=1e-9, atol=1e-12)
-        return ("Scaler and model fitted on each fold's training rows only, the held-out rows "
-                "transformed with the training statistics; one score per fold, for 3 and 5 "
-                "folds.")
+                           what=tr("the array of {n_splits} fold scores", n_splits=n_splits),
+                           rtol=1e-9, atol=1e-12)
+        return tr("Scaler and model fitted on each fold's training rows only, the held-out rows "
+                  "transformed with the training statistics; one score per fold, for 3 and 5 "
+                  "folds.")
 
     return diagnose(_CV, procedure)
 
@@ -819,8 +839,9 @@ def _compare_pair(got, expected: np.ndarray, cm: np.ndarray) -> None:
     """Stop unless ``got`` is the expected pair; name a recognised mistake, else say which
     share the student's cell has and which the right one has."""
     if got is None:
-        stop(_PAIR, Status.MISTAKE, "Your function returned None instead of (true, predicted).",
-             hint="Did you forget the `return` statement?")
+        stop(_PAIR, Status.MISTAKE,
+             tr("Your function returned None instead of (true, predicted)."),
+             hint=tr("Did you forget the `return` statement?"))
     got_array = np.asarray(got)
     if got_array.shape == expected.shape and np.array_equal(got_array, expected):
         return
@@ -828,24 +849,28 @@ def _compare_pair(got, expected: np.ndarray, cm: np.ndarray) -> None:
         with np.errstate(all="ignore"):
             wrong = np.asarray(mistake.wrong(cm.copy()))
         if wrong.shape == got_array.shape and arrays_match(wrong, got_array, 0, 0):
-            stop(_PAIR, Status.MISTAKE, mistake.explanation, hint=mistake.hint,
-                 mistake=mistake.name)
+            stop(_PAIR, Status.MISTAKE, tr_text(mistake.explanation),
+                 hint=tr_text(mistake.hint), mistake=mistake.name)
     k = len(cm)
     if got_array.shape != (2,) or not np.issubdtype(got_array.dtype, np.integer):
         stop(_PAIR, Status.MISTAKE,
-             f"For a {k}x{k} matrix your function returned {got!r}; expected two integers "
-             "(true, predicted).", hint="Return int(row), int(column).")
+             tr("For a {k}x{k} matrix your function returned {got!r}; expected two integers "
+                "(true, predicted).", k=k, got=got),
+             hint=tr("Return int(row), int(column)."))
     t, p = (int(v) for v in got_array)
     share = _shares(cm)
     if not (0 <= t < k and 0 <= p < k):
-        stop(_PAIR, Status.MISTAKE, f"({t}, {p}) is not a cell of a {k}x{k} matrix.",
-             hint="Both indices run from 0 to k - 1.")
+        stop(_PAIR, Status.MISTAKE,
+             tr("({t}, {p}) is not a cell of a {k}x{k} matrix.", t=t, p=p, k=k),
+             hint=tr("Both indices run from 0 to k - 1."))
     et, ep = (int(v) for v in expected)
     stop(_PAIR, Status.MISTAKE,
-         f"For a {k}x{k} matrix you returned ({t}, {p}), a share of "
-         f"{max(share[t, p], 0):.1%} of class {t}; the off-diagonal cell with the largest "
-         f"share is ({et}, {ep}), with {share[et, ep]:.1%} of class {et}.",
-         hint="Divide each row by its total, ignore the diagonal, take the largest.")
+         tr("For a {k}x{k} matrix you returned ({t}, {p}), a share of {share:.1%} of class "
+            "{t}; the off-diagonal cell with the largest share is ({et}, {ep}), with "
+            "{expected_share:.1%} of class {et}.",
+            k=k, t=t, p=p, share=max(share[t, p], 0), et=et, ep=ep,
+            expected_share=share[et, ep]),
+         hint=tr("Divide each row by its total, ignore the diagonal, take the largest."))
 
 
 def _diagnose_pair(student_fn) -> Feedback:
@@ -855,8 +880,8 @@ def _diagnose_pair(student_fn) -> Feedback:
             with np.errstate(all="ignore"):
                 got = call_student(_PAIR, student_fn, cm)
             _compare_pair(got, expected, cm)
-        return ("The off-diagonal cell with the largest share of its true class, as (true, "
-                "predicted); classes of unequal size and an empty class handled.")
+        return tr("The off-diagonal cell with the largest share of its true class, as (true, "
+                  "predicted); classes of unequal size and an empty class handled.")
 
     return diagnose(_PAIR, procedure)
 

@@ -48,7 +48,7 @@ from course_utils.checks.feedback import (
     diagnose,
     stop,
 )
-from course_utils.i18n import N_
+from course_utils.i18n import N_, tr, tr_text
 
 # ---------------------------------------------------------------- the convolution itself
 
@@ -71,8 +71,8 @@ def conv2d(images: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np.ndar
     """
     images, kernels, bias = (np.asarray(a) for a in (images, kernels, bias))
     if images.ndim != 4:
-        raise ValueError(f"conv2d: images must be (n, h, w, c_in), got shape {images.shape}; "
-                         "for one image use conv2d(image[np.newaxis], ...)[0].")
+        raise ValueError(tr("conv2d: images must be (n, h, w, c_in), got shape {shape}; for one "
+                            "image use conv2d(image[np.newaxis], ...)[0].", shape=images.shape))
     _check_kernels(images.shape[1:], kernels, bias, "conv2d")
     windows = np.lib.stride_tricks.sliding_window_view(images, kernels.shape[:2], axis=(1, 2))
     # windows: (n, h', w', c_in, kh, kw); sum over the window and the input channels
@@ -87,23 +87,26 @@ def conv2d_loops(image: np.ndarray, kernels: np.ndarray, bias: np.ndarray) -> np
     """
     image = np.asarray(image)
     if image.ndim != 3:
-        raise ValueError(f"conv2d_loops: image must be (h, w, c_in), got shape {image.shape}.")
+        raise ValueError(tr("conv2d_loops: image must be (h, w, c_in), got shape {shape}.",
+                            shape=image.shape))
     return conv2d(image[np.newaxis], kernels, bias)[0]
 
 
 def _check_kernels(image_shape, kernels, bias, who: str) -> None:
     if kernels.ndim != 4:
-        raise ValueError(f"{who}: kernels must be (kh, kw, c_in, c_out), got shape "
-                         f"{kernels.shape}.")
+        raise ValueError(tr("{who}: kernels must be (kh, kw, c_in, c_out), got shape {shape}.",
+                            who=who, shape=kernels.shape))
     kh, kw, c_in, c_out = kernels.shape
     if image_shape[2] != c_in:
-        raise ValueError(f"{who}: the images have {image_shape[2]} channel(s) but the kernels "
-                         f"expect c_in = {c_in} (kernels {kernels.shape}).")
+        raise ValueError(tr("{who}: the images have {channels} channel(s) but the kernels expect "
+                            "c_in = {c_in} (kernels {shape}).", who=who,
+                            channels=image_shape[2], c_in=c_in, shape=kernels.shape))
     if bias.shape != (c_out,):
-        raise ValueError(f"{who}: bias must be ({c_out},), one per filter, got {bias.shape}.")
+        raise ValueError(tr("{who}: bias must be ({c_out},), one per filter, got {shape}.",
+                            who=who, c_out=c_out, shape=bias.shape))
     if kh > image_shape[0] or kw > image_shape[1]:
-        raise ValueError(f"{who}: a {kh} x {kw} kernel does not fit in a {image_shape[0]} x "
-                         f"{image_shape[1]} image.")
+        raise ValueError(tr("{who}: a {kh} x {kw} kernel does not fit in a {h} x {w} image.",
+                            who=who, kh=kh, kw=kw, h=image_shape[0], w=image_shape[1]))
 
 
 # The typical mistakes, each written once as the wrong code for one image; the batch
@@ -232,7 +235,8 @@ def _name_mistake(exercise: str, got, expected, inputs, mistakes) -> None:
         except (ValueError, IndexError):
             continue
         if arrays_match(got, wrong, _RTOL, _ATOL):
-            stop(exercise, Status.MISTAKE, mistake.explanation, hint=mistake.hint,
+            stop(exercise, Status.MISTAKE, tr_text(mistake.explanation),
+                 hint=tr_text(mistake.hint),
                  mistake=mistake.name)
 
 
@@ -252,10 +256,10 @@ def _diagnose_loops(student_fn) -> Feedback:
             if got is not None:
                 _name_mistake(_LOOPS, got, expected, inputs, _LOOPS_MISTAKES)
             compare_arrays(_LOOPS, got, expected, inputs=inputs, rtol=_RTOL, atol=_ATOL,
-                           what=f"the output for an image {image.shape} and kernels "
-                                f"{kernels.shape}")
-        return ("Tried square and non-square images and kernels, 1 to 4 channels, exact zeros "
-                "and a kernel as large as the image: output (h - kh + 1, w - kw + 1, c_out).")
+                           what=tr("the output for an image {image} and kernels {kernels}",
+                                   image=image.shape, kernels=kernels.shape))
+        return tr("Tried square and non-square images and kernels, 1 to 4 channels, exact zeros "
+                  "and a kernel as large as the image: output (h - kh + 1, w - kw + 1, c_out).")
 
     return diagnose(_LOOPS, procedure)
 
@@ -307,10 +311,10 @@ def _diagnose_batch(student_fn) -> Feedback:
             if got is not None:
                 _name_mistake(_BATCH, got, expected, inputs, _BATCH_MISTAKES)
             compare_arrays(_BATCH, got, expected, inputs=inputs, rtol=_RTOL, atol=_ATOL,
-                           what=f"the output for images {images.shape} and kernels "
-                                f"{kernels.shape}")
-        return ("Batches of 3 different images, square and non-square kernels, 1 to 4 "
-                "channels: every image gets its own (h - kh + 1, w - kw + 1, c_out) output.")
+                           what=tr("the output for images {images} and kernels {kernels}",
+                                   images=images.shape, kernels=kernels.shape))
+        return tr("Batches of 3 different images, square and non-square kernels, 1 to 4 "
+                  "channels: every image gets its own (h - kh + 1, w - kw + 1, c_out) output.")
 
     return diagnose(_BATCH, procedure)
 
@@ -381,14 +385,14 @@ def _diagnose_count(student_fn) -> Feedback:
         for args in _COUNT_PROBES:
             got = call_student(_CONV, student_fn, *args)
             compare_arrays(_CONV, got, np.asarray(conv2d_param_count(*args)), inputs=args,
-                           mistakes=_COUNT_MISTAKES, what=f"the count for {args}")
+                           mistakes=_COUNT_MISTAKES, what=tr("the count for {args}", args=args))
             if isinstance(got, bool) or not isinstance(got, (numbers.Integral, np.integer)):
                 stop(_CONV, Status.MISTAKE,
-                     f"conv2d_param_count{args} returned {got!r} of type {type(got).__name__}; "
-                     "a count is an integer.",
-                     hint="Multiply and add the integer arguments; avoid `/` and float().")
-        return ("k * k * in_channels weights per filter plus one bias: 4,640 for 32 filters "
-                "3 x 3 on 16 channels.")
+                     tr("conv2d_param_count{args} returned {got!r} of type {got_type}; a count "
+                        "is an integer.", args=args, got=got, got_type=type(got).__name__),
+                     hint=tr("Multiply and add the integer arguments; avoid `/` and float()."))
+        return tr("k * k * in_channels weights per filter plus one bias: 4,640 for 32 filters "
+                  "3 x 3 on 16 channels.")
 
     return diagnose(_CONV, procedure)
 
@@ -540,7 +544,8 @@ def _activation(layer) -> str:
 def _describe(row) -> str:
     kind, shape, params, details = row
     extra = ", ".join(f"{k} {v}" for k, v in details.items())
-    return f"{kind} -> {shape}, {params:,} parameters" + (f" ({extra})" if extra else "")
+    return tr("{kind} -> {shape}, {params:,} parameters", kind=kind, shape=shape,
+              params=params) + (f" ({extra})" if extra else "")
 
 
 def _diagnose_build(student_fn) -> Feedback:
@@ -551,24 +556,26 @@ def _diagnose_build(student_fn) -> Feedback:
             model = call_student(_BUILD, student_fn, *args)
             if not isinstance(model, keras.Model):
                 stop(_BUILD, Status.MISTAKE,
-                     f"build_cnn{args} returned {type(model).__name__}, not a Keras model.",
-                     hint="Return the keras.Sequential([...]) you built.")
+                     tr("build_cnn{args} returned {got_type}, not a Keras model.",
+                        args=args, got_type=type(model).__name__),
+                     hint=tr("Return the keras.Sequential([...]) you built."))
             try:
                 got = model_summary(model)
             except (ValueError, AttributeError):
                 stop(_BUILD, Status.MISTAKE,
-                     "Your model has no input shape yet, so its layers have no output shapes.",
-                     hint="Start the list of layers with keras.Input(input_shape).")
+                     tr("Your model has no input shape yet, so its layers have no output "
+                        "shapes."),
+                     hint=tr("Start the list of layers with keras.Input(input_shape)."))
             expected = model_summary(build_cnn(*args))
             if got == expected:
                 continue
             for mistake in _BUILD_MISTAKES:
                 if model_summary(mistake.wrong(*args)) == got:
-                    stop(_BUILD, Status.MISTAKE, mistake.explanation, hint=mistake.hint,
-                         mistake=mistake.name)
+                    stop(_BUILD, Status.MISTAKE, tr_text(mistake.explanation),
+                         hint=tr_text(mistake.hint), mistake=mistake.name)
             _stop_at_first_difference(args, got, expected)
-        return ("Layer types, output shapes, parameter counts, activations and padding match the "
-                "description, for its own numbers (87,452 parameters) and for others.")
+        return tr("Layer types, output shapes, parameter counts, activations and padding match "
+                  "the description, for its own numbers (87,452 parameters) and for others.")
 
     return diagnose(_BUILD, procedure)
 
@@ -578,17 +585,22 @@ def _stop_at_first_difference(args, got, expected) -> None:
     for position, (mine, theirs) in enumerate(zip(got, expected, strict=False), start=1):
         if mine != theirs:
             stop(_BUILD, Status.MISTAKE,
-                 f"For {call}, layer {position} (after the input) differs.\n"
-                 f"  yours:    {_describe(mine)}\n  expected: {_describe(theirs)}",
-                 hint="Compare your layers one by one with the description; model.summary() "
-                      "shows the shapes and counts.")
-    longer, what = (got, "extra") if len(got) > len(expected) else (expected, "missing")
-    row = longer[min(len(got), len(expected))]
-    stop(_BUILD, Status.MISTAKE,
-         f"For {call}, your model has {len(got)} layers after the input, the description "
-         f"{len(expected)}; the first {what} one is: {_describe(row)}.",
-         hint="Compare your layers one by one with the description; model.summary() shows "
-              "the shapes and counts.")
+                 tr("For {call}, layer {position} (after the input) differs.\n"
+                    "  yours:    {yours}\n  expected: {expected}", call=call,
+                    position=position, yours=_describe(mine), expected=_describe(theirs)),
+                 hint=tr("Compare your layers one by one with the description; model.summary() "
+                         "shows the shapes and counts."))
+    row = (got if len(got) > len(expected) else expected)[min(len(got), len(expected))]
+    counts = {"call": call, "got": len(got), "expected": len(expected), "row": _describe(row)}
+    if len(got) > len(expected):
+        message = tr("For {call}, your model has {got} layers after the input, the description "
+                     "{expected}; the first extra one is: {row}.", **counts)
+    else:
+        message = tr("For {call}, your model has {got} layers after the input, the description "
+                     "{expected}; the first missing one is: {row}.", **counts)
+    stop(_BUILD, Status.MISTAKE, message,
+         hint=tr("Compare your layers one by one with the description; model.summary() shows "
+                 "the shapes and counts."))
 
 
 BUILD_CNN = Exercise(name=_BUILD, reference=build_cnn, diagnosis=_diagnose_build,
