@@ -167,7 +167,7 @@ def test_reference_schedule_rises_to_base_lr_then_falls_to_min_lr_and_stays():
     lrs = [ch04.warmup_cosine(e, 1.0, 4, 10, 0.1) for e in range(14)]
     assert lrs[:4] == pytest.approx([0.25, 0.5, 0.75, 1.0])
     assert lrs[4] == pytest.approx(1.0) and lrs[10] == pytest.approx(0.1)
-    assert all(a > b for a, b in zip(lrs[4:10], lrs[5:11]))
+    assert all(a > b for a, b in zip(lrs[4:10], lrs[5:11], strict=True))
     assert lrs[10:] == pytest.approx([0.1] * 4)
 
 
@@ -185,8 +185,9 @@ def test_schedule_in_degrees_is_named():
     def warmup_cosine(epoch, base_lr, warmup_epochs, total_epochs, min_lr=0.0):
         if epoch < warmup_epochs:
             return base_lr * (epoch + 1) / warmup_epochs
-        t = min(epoch - warmup_epochs, total_epochs - warmup_epochs)
-        return min_lr + (base_lr - min_lr) * (1 + math.cos(180 * t / (total_epochs - warmup_epochs))) / 2
+        decay = total_epochs - warmup_epochs
+        t = min(epoch - warmup_epochs, decay)
+        return min_lr + (base_lr - min_lr) * (1 + math.cos(180 * t / decay)) / 2
 
     assert verdict(ch04.SCHEDULE, warmup_cosine).mistake == "cosine of degrees"
 

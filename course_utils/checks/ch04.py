@@ -1022,7 +1022,7 @@ def mystery_loss_and_gradients(params, X, y):
     dZ2[np.arange(n), y] -= 1
     dZ2 /= n
     dH = dZ2 @ params["W2"].T
-    dZ1 = dH * (H >= 0)
+    dZ1 = np.where(Z1 > 0, 0.0, dH)
     grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0),
              "W2": H.T @ dZ2, "b2": dZ2.sum(axis=0)}
     return loss, grads
@@ -1033,11 +1033,12 @@ def fixed_loss_and_gradients(params: dict, X: np.ndarray, y: np.ndarray) -> tupl
 
     Network: :math:`Z_1 = X W_1 + b_1`, :math:`H = \mathrm{relu}(Z_1)`,
     :math:`P = \mathrm{softmax}(H W_2 + b_2)`; loss: the mean cross-entropy. The bug of
-    :func:`mystery_loss_and_gradients` is the ReLU's derivative: ``H >= 0`` is true for every
-    unit (``H`` is never negative), so the gradient flowed back through inactive units as
-    if the layer were linear. The derivative is 1 where :math:`Z_1 > 0` and 0 elsewhere.
-    At exactly :math:`Z_1 = 0` either value is a valid subgradient (``H > 0`` or ``Z1 >= 0``
-    are fine); the check's inputs never hit 0 exactly.
+    :func:`mystery_loss_and_gradients` is the ReLU's derivative: ``np.where(Z1 > 0, 0.0, dH)``
+    has its two branches swapped, so the gradient flows back only through the units that were
+    *inactive* (and had no effect on the output) and is blocked at the active ones. The
+    derivative is 1 where :math:`Z_1 > 0` and 0 elsewhere. At exactly :math:`Z_1 = 0` either
+    value is a valid subgradient (``H > 0`` or ``Z1 >= 0`` are fine); the check's inputs never
+    hit 0 exactly.
 
     Args:
         params: ``{"W1": (d, h), "b1": (h,), "W2": (h, k), "b2": (k,)}``.
@@ -1077,6 +1078,16 @@ _GRADCHECK_HINT = ("Run the gradient check (check_network_gradients, as for bug 
                    "function: the parameters with a large relative error tell you which lines "
                    "of the backward pass to read.")
 
+
+def _relu_mask_always_true(params, X, y):
+    loss, grads = fixed_loss_and_gradients(params, X, y)
+    H = np.maximum(X @ params["W1"] + params["b1"], 0)
+    P = softmax(H @ params["W2"] + params["b2"])
+    P[np.arange(len(X)), y] -= 1
+    dZ1 = (P / len(X)) @ params["W2"].T
+    return loss, {**grads, "W1": X.T @ dZ1, "b1": dZ1.sum(axis=0)}
+
+
 MYSTERY_MISTAKES = [
     Mistake("the bug is still there",
             "Your function returns exactly what the mystery function returns: the bug has not "
@@ -1088,6 +1099,12 @@ MYSTERY_MISTAKES = [
             "it is not.",
             "The derivative of max(z, 0) is 1 for z > 0 and 0 for z < 0.",
             _relu_output_instead_of_derivative),
+    Mistake("ReLU derivative taken as 1 everywhere",
+            "Your mask is true for every unit (for example H >= 0, which always holds since H = "
+            "max(Z1, 0) is never negative): the gradient flows back through inactive units as "
+            "if the hidden layer were linear.",
+            "Where the unit was inactive (Z1 < 0) the ReLU's derivative is 0.",
+            _relu_mask_always_true),
 ]
 
 _MYSTERY_KEYS = ("W1", "b1", "W2", "b2")
@@ -1149,7 +1166,7 @@ def _still_wrong_message(student_fn) -> Feedback:
         return feedback
     expected = _mystery_flat(fixed_loss_and_gradients(*copy.deepcopy(args)))
     names = ("loss", *(f"d{key}" for key in _MYSTERY_KEYS))
-    right = [name for name, g, e in zip(names, got, expected)
+    right = [name for name, g, e in zip(names, got, expected, strict=True)
              if arrays_match(g, e, rtol=1e-7, atol=1e-10)]
     wrong = [name for name in names if name not in right]
     if not right or not wrong:

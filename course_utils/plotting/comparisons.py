@@ -161,13 +161,13 @@ def plot_seed_spread(results: Mapping[str, Sequence[float]], title: str | None =
             raise ValueError(f"plot_seed_spread: {label!r} needs at least two per-seed results "
                              f"(a spread), got {v.shape}.")
     fig, ax = plt.subplots(figsize=(max(6, 1.8 * len(values)), 4))
-    for i, (label, v) in enumerate(values.items()):
+    for i, v in enumerate(values.values()):
         ax.plot(np.full(len(v), i) + np.linspace(-0.08, 0.08, len(v)), v, "o", color=color,
                 alpha=0.7, label="one seed" if i == 0 else None)
         ax.errorbar(i + 0.25, v.mean(), yerr=v.std(ddof=1), fmt="s", color=OKABE_ITO["black"],
                     capsize=4, label="mean ± sd" if i == 0 else None)
     ax.set_xticks(range(len(values)), list(values))
-    ax.set(title=title or f"Results over seeds", xlabel=xlabel, ylabel=ylabel)
+    ax.set(title=title or "Results over seeds", xlabel=xlabel, ylabel=ylabel)
     ax.set_xlim(-0.5, len(values) - 0.3)
     ax.grid(alpha=0.3, axis="y")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)

@@ -74,7 +74,8 @@ def plot_descent_1d(curvature: float, paths: Mapping[str, Sequence[float]],
     Args:
         curvature: :math:`a > 0`.
         paths: ``{panel title: iterates w_0, w_1, ...}`` (e.g. the first column of
-            :func:`descent_path`), one panel each, left to right.
+            :func:`descent_path`), one panel each, left to right, each drawn on the scale
+            of its own steps.
         title: figure title.
     """
     a = _positive(curvature, "curvature")
@@ -85,10 +86,10 @@ def plot_descent_1d(curvature: float, paths: Mapping[str, Sequence[float]],
         if len(w) < 2 or not np.all(np.isfinite(w)):
             raise ValueError(f"plot_descent_1d: the path {label!r} needs at least two finite "
                              "iterates.")
-    reach = max(np.abs(w).max() for w in series.values()) * 1.1
-    grid = np.linspace(-reach, reach, 301)
     fig, axes = plt.subplots(1, len(series), figsize=(4.2 * len(series), 3.6), squeeze=False)
-    for ax, (label, w) in zip(axes[0], series.items()):
+    for ax, (label, w) in zip(axes[0], series.items(), strict=True):
+        reach = 1.25 * np.abs(w).max()   # each panel on the scale of its own steps
+        grid = np.linspace(-reach, reach, 301)
         ax.plot(grid, 0.5 * a * grid**2, color=OKABE_ITO["grey"], lw=1.5, label="loss")
         loss = 0.5 * a * w**2
         ax.plot(w, loss, "-", color=OKABE_ITO["blue"], lw=1, alpha=0.7)
