@@ -1,185 +1,205 @@
-"""Seconds per training epoch of a 784-128-10 ReLU/softmax network, three ways, in one run.
+"""Seconds per training epoch: the course's MLP against the libraries and the arithmetic floor.
 
-    python benchmarks/bench_epoch.py                    # embedded mnist-5k (4,000 training images)
-    python benchmarks/bench_epoch.py --dataset mnist    # full MNIST (60,000), if available
-    python benchmarks/bench_epoch.py --dataset fashion-mnist   # same shapes as full MNIST
-    python benchmarks/bench_epoch.py --threads 1        # limit BLAS threads (as the notebooks do)
+    python benchmarks/bench_epoch.py                       # the whole story (a few minutes)
+    python benchmarks/bench_epoch.py --threads 2 --clock wall
+    python benchmarks/bench_epoch.py --networks 128 --optimizers sgd adam --no-libraries
+    python benchmarks/bench_epoch.py --notebooks           # also time every notebook
 
-Compares, with identical hyper-parameters (batch 64, plain SGD with a constant
-learning rate, no momentum, no L2, shuffling every epoch):
+On Fashion-MNIST's 60,000 training images (``--dataset``), for every network of
+``--networks`` (default 784-128-10 and 784-256-128-10: ReLU hidden layers,
+softmax output, cross-entropy), mini-batches of 64 reshuffled every epoch, it
+times one epoch of:
 
-* ``course``     -- :class:`course_utils.mlp.MLP` (float32);
-* ``sklearn32``  -- scikit-learn's ``MLPClassifier`` on the same float32 data;
-* ``sklearn64``  -- ``MLPClassifier`` on float64 data (what a student usually passes it);
-* ``floor``      -- only the matrix products one epoch needs, per batch
-  ``X @ W1``, ``H @ W2`` forward and ``H.T @ D2``, ``D2 @ W2.T``, ``X.T @ D1`` backward
-  (no ``dX`` for the input layer): the arithmetic floor on this BLAS.
+* ``floor``: only the matrix products of each batch (forward ``A @ W`` per layer,
+  backward ``A.T @ D`` and ``D @ W.T``, none for the input), into arrays
+  allocated once: what any implementation must pay on this BLAS;
+* the course's :class:`course_utils.mlp.MLP` with each update rule of
+  ``--optimizers`` (SGD, momentum, Nesterov, RMSProp, Adam, AdamW);
+* for SGD and Adam: scikit-learn's ``MLPClassifier`` on the same float32 array,
+  Keras 3 on JAX (started as the course starts it, XLA on one thread; wall clock,
+  compilation timed apart) and PyTorch when it is installed (skipped with a note
+  otherwise).
 
-Each number is the median over ``--repeats`` runs of (training time / epochs),
-with the best run in brackets; the runs take turns, and the data are converted
-once, before timing. The load average printed at the end says whether other
-processes competed for the CPUs.
+Every number is the median over ``--repeats`` runs of (training time / epochs),
+best run in brackets, and its ratio to the floor of the same network; all the
+implementations take turns within each repeat, so a busy moment slows them alike.
+``--clock cpu`` (the default) measures this process's CPU time: with one BLAS
+thread it is what the wall time would be on an idle machine, and other processes
+disturb it little. Keras always uses the wall clock, compared with the floor's.
+
+Then, in a fresh process, the peak memory of a training run on the full data
+(``peak_memory.py``), and with ``--notebooks`` the execution time of each notebook
+(``bench_notebooks.py``). The CPU, the BLAS and the load average are printed with
+the numbers: above about 0.5 other processes were competing for the CPUs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
-import time
-import warnings
+import sys
+from pathlib import Path
 
-import numpy as np
-from threadpoolctl import threadpool_info, threadpool_limits
+import trainers
+from machine import blas_description, cpu_model, load_average
+from threadpoolctl import threadpool_limits
 
 from course_utils.data import load_dataset
-from course_utils.mlp import MLP
 from course_utils.preprocessing import flatten, scale_to_unit
 
-HIDDEN, BATCH = 128, 64
-CLOCK = time.perf_counter  # --clock cpu switches to time.process_time
+HERE = Path(__file__).resolve().parent
+LIBRARY_OPTIMIZERS = ("sgd", "adam")
+TARGETS = {"sgd": 1.5}  # x floor; every other optimiser: DEFAULT_TARGET
+DEFAULT_TARGET = 1.8
+LABELS = {"sgd": "SGD", "momentum": "momentum", "nesterov": "Nesterov", "rmsprop": "RMSProp",
+          "adam": "Adam", "adamw": "AdamW"}
 
 
-def time_course(X, y, epochs, lr, seed):
-    start = CLOCK()
-    model = MLP(hidden_sizes=(HIDDEN,), learning_rate=lr, batch_size=BATCH, epochs=epochs,
-                seed=seed).fit(X, y)
-    return (CLOCK() - start) / epochs, model
+def parse_sizes(text: str) -> tuple[int, ...]:
+    return () if text in ("", "-", "none") else tuple(int(s) for s in text.split(","))
 
 
-def time_sklearn(X, y, epochs, lr, seed):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
-    model = MLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="relu", solver="sgd",
-                          learning_rate="constant", learning_rate_init=lr, momentum=0.0,
-                          nesterovs_momentum=False, batch_size=BATCH, alpha=0.0,
-                          max_iter=epochs, shuffle=True, early_stopping=False,
-                          n_iter_no_change=epochs + 1, tol=0.0, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        start = CLOCK()
-        model.fit(X, y)
-        elapsed = CLOCK() - start
-    assert model.n_iter_ == epochs, model.n_iter_
-    return elapsed / epochs, model
+def network_name(hidden: tuple[int, ...]) -> str:
+    return "-".join(map(str, (784, *hidden, 10)))
 
 
-def time_floor(X, epochs, seed):
-    """The five matrix products of every batch, into preallocated outputs."""
-    rng = np.random.default_rng(seed)
-    n, d = X.shape
-    W1 = rng.standard_normal((d, HIDDEN), dtype=np.float32)
-    W2 = rng.standard_normal((HIDDEN, 10), dtype=np.float32)
-    H = rng.standard_normal((BATCH, HIDDEN), dtype=np.float32)
-    D2 = rng.standard_normal((BATCH, 10), dtype=np.float32)
-    D1 = rng.standard_normal((BATCH, HIDDEN), dtype=np.float32)
-    Z1, Z2 = np.empty((BATCH, HIDDEN), np.float32), np.empty((BATCH, 10), np.float32)
-    dW1, dW2 = np.empty_like(W1), np.empty_like(W2)
-    dH = np.empty((BATCH, HIDDEN), np.float32)
-    start = CLOCK()
-    for _ in range(epochs):
-        for lo in range(0, n, BATCH):
-            xb = X[lo:lo + BATCH]
-            m = len(xb)
-            np.matmul(xb, W1, out=Z1[:m])
-            np.matmul(H[:m], W2, out=Z2[:m])
-            np.matmul(H[:m].T, D2[:m], out=dW2)
-            np.matmul(D2[:m], W2.T, out=dH[:m])
-            np.matmul(xb.T, D1[:m], out=dW1)
-    return (CLOCK() - start) / epochs
+def implementations(args) -> tuple[list[tuple[str, str | None, object]], list[str]]:
+    """[(kind, optimiser, trainer)] in the order they take turns, and notes on skipped ones."""
+    runs = [("floor", None, trainers.train_floor)]
+    runs += [("course", name, trainers.train_course) for name in args.optimizers]
+    notes = []
+    if args.libraries:
+        library_opts = [name for name in LIBRARY_OPTIMIZERS if name in args.optimizers]
+        runs += [("sklearn", name, trainers.train_sklearn) for name in library_opts]
+        keras = trainers.KerasTrainer(args.seed)
+        runs += [("keras", name, keras) for name in library_opts]
+        version = trainers.torch_version()
+        if version is None:
+            notes.append("PyTorch is not installed: its rows are skipped "
+                         "(pip install torch to add them).")
+        else:
+            runs += [("torch", name, trainers.train_torch) for name in library_opts]
+    return runs, notes
 
 
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown CPU"
-    fields = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
-    model = fields.get("Model name", "unknown CPU").strip()
-    return f"{model}, {fields.get('CPU(s)', '?').strip()} CPU(s)"
-
-
-def blas_description() -> str:
-    infos = [i for i in threadpool_info() if i.get("user_api") == "blas"]
-    return "; ".join(f"{i['internal_api']} {i.get('version')} ({i.get('architecture')}), "
-                     f"{i['num_threads']} thread(s)" for i in infos) or "no BLAS found"
+def row_label(kind: str, optimizer: str | None) -> str:
+    if kind == "floor":
+        return "matrix products only (floor)"
+    opt = LABELS[optimizer]
+    if kind == "course":
+        return f"course MLP, {opt}"
+    if kind == "sklearn":
+        return f"sklearn MLPClassifier float32, {opt}"
+    if kind == "keras":
+        return f"Keras on JAX, {opt}"
+    fused = " (fused)" if optimizer == "adam" else ""
+    return f"PyTorch {trainers.torch_version()}, {opt}{fused}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="mnist-5k",
-                        help="mnist-5k (default, embedded), mnist or fashion-mnist")
-    parser.add_argument("--epochs", type=int, default=5, help="epochs per timed run")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs (median reported)")
-    parser.add_argument("--learning-rate", type=float, default=0.1)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="BLAS threads (default: the machine's default)")
+    parser.add_argument("--dataset", default="fashion-mnist",
+                        help="fashion-mnist (default), mnist, or the embedded mnist-5k")
+    parser.add_argument("--networks", nargs="+", type=parse_sizes,
+                        default=[(128,), (256, 128)],
+                        help="hidden layer sizes, e.g. 128 256,128 (default)")
+    parser.add_argument("--optimizers", nargs="+", default=list(trainers.OPTIMIZERS),
+                        choices=list(trainers.OPTIMIZERS), help="course update rules (all)")
+    parser.add_argument("--no-libraries", dest="libraries", action="store_false",
+                        help="skip MLPClassifier, Keras and PyTorch")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per timed run (2)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs, median shown (3)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="BLAS threads (1, as the course trains; 0: the machine's default)")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="CPU time of this process (default) or wall time")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
-                        help="wall time (default) or CPU time of this process: with one "
-                             "thread, CPU time is what wall time would be on an idle machine")
+    parser.add_argument("--no-memory", dest="memory", action="store_false",
+                        help="skip the peak-memory run")
+    parser.add_argument("--notebooks", action="store_true",
+                        help="also time the execution of every notebook (bench_notebooks.py)")
     args = parser.parse_args()
-    global CLOCK
-    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
+    threads = args.threads or None
+    if args.clock == "cpu" and threads != 1:
+        print("note: CPU time adds up the time of all threads; use it with --threads 1\n")
 
     data = load_dataset(args.dataset)
-    X = scale_to_unit(flatten(data.train_images))
-    X_test = scale_to_unit(flatten(data.test_images))
-    y, y_test = data.train_labels, data.test_labels
-    X64, X_test64 = X.astype(np.float64), X_test.astype(np.float64)
+    X, y = scale_to_unit(flatten(data.train_images)), data.train_labels
+    X_test, y_test = scale_to_unit(flatten(data.test_images)), data.test_labels
+    runs, notes = implementations(args)
 
-    with threadpool_limits(limits=args.threads, user_api="blas"):
+    with threadpool_limits(limits=threads, user_api="blas"):
         print(f"CPU:  {cpu_model()}")
         print(f"BLAS: {blas_description()}")
-        print(f"data: {args.dataset}, {X.shape[0]} training images, {X_test.shape[0]} test; "
-              f"784-{HIDDEN}-10 ReLU/softmax, batch {BATCH}, SGD lr {args.learning_rate}, "
-              f"{args.epochs} epochs x {args.repeats} repeats, {args.clock} clock\n")
-        if args.clock == "cpu" and args.threads != 1:
-            print("note: CPU time adds up the time of all threads; use it with --threads 1\n")
-        runs = {
-            "course (float32)": lambda: time_course(X, y, args.epochs, args.learning_rate,
-                                                    args.seed),
-            "sklearn MLPClassifier (float32)": lambda: time_sklearn(
-                X, y, args.epochs, args.learning_rate, args.seed),
-            "sklearn MLPClassifier (float64)": lambda: time_sklearn(
-                X64, y, args.epochs, args.learning_rate, args.seed),
-        }
-        runs["matrix products only (floor)"] = lambda: (time_floor(X, args.epochs, args.seed),
-                                                         None)
-        time_floor(X, 1, args.seed)  # warm-up
-        load_before = os.getloadavg()[0]
-        # Round-robin over the implementations, so that a busy moment on the machine
-        # slows all of them alike instead of one.
-        samples = {name: [] for name in runs}
-        models = {}
+        print(f"data: {args.dataset}, {len(X)} training images, {len(X_test)} test; batch "
+              f"{trainers.BATCH}; {args.epochs} epochs x {args.repeats} repeats; "
+              f"{args.clock} clock\n")
+        common = dict(X=X, y=y, epochs=args.epochs, seed=args.seed, X_test=X_test,
+                      y_test=y_test, blas_threads=threads, threads=threads)
+        trainers.train_floor(X=X[:6400], y=y, hidden=args.networks[0], epochs=1, seed=0)  # warm-up
+        load_before = load_average()
+        samples, last, compile_seconds = {}, {}, {}
         for _ in range(args.repeats):
-            for name, run in runs.items():
-                seconds, models[name] = run()
-                samples[name].append(seconds)
-        load_after = os.getloadavg()[0]
-        times = {name: statistics.median(values) for name, values in samples.items()}
-        best = {name: min(values) for name, values in samples.items()}
-        accuracy = {name: model.score(X_test64 if "float64" in name else X_test, y_test)
-                    for name, model in models.items() if model is not None}
+            for hidden in args.networks:
+                for kind, optimizer, train in runs:
+                    key = (hidden, kind, optimizer)
+                    run = train(hidden=hidden, optimizer=optimizer, **common)
+                    samples.setdefault(key, []).append(run.seconds)
+                    last[key] = run
+                    if run.compile_seconds is not None:
+                        compile_seconds[key] = run.compile_seconds
+        load_after = load_average()
+        accuracy = {key: run.accuracy() for key, run in last.items() if run.accuracy}
 
-    floor = times["matrix products only (floor)"]
-    course = times["course (float32)"]
-    print(f"{'implementation':34s} {'s/epoch':>8s} {'(best)':>8s} {'x floor':>8s} "
-          f"{'x course':>9s} {'test acc':>9s}")
-    for name, seconds in times.items():
-        acc = f"{accuracy[name]:.1%}" if name in accuracy else "-"
-        print(f"{name:34s} {seconds:8.4f} {best[name]:8.4f} {seconds / floor:8.2f} "
-              f"{seconds / course:9.2f} {acc:>9s}")
-    print(f"\ncourse epoch / floor:           {course / floor:.2f}  (target <= 1.5)")
-    speedup = times["sklearn MLPClassifier (float32)"] / course
-    print(f"MLPClassifier float32 / course: {speedup:.2f}  (target >= 2.5)")
-    print(f"MLPClassifier float64 / course: "
-          f"{times['sklearn MLPClassifier (float64)'] / course:.2f}")
+    verdicts = []
+    for hidden in args.networks:
+        print(f"{network_name(hidden)}, batch {trainers.BATCH}")
+        print(f"  {'implementation':42s} {'clock':>5s} {'s/epoch':>8s} {'(best)':>8s} "
+              f"{'x floor':>8s} {'test acc':>9s}")
+        floor = {clock: statistics.median(s[clock] for s in samples[hidden, "floor", None])
+                 for clock in ("cpu", "wall")}
+        ratio = {}
+        for kind, optimizer, _ in runs:
+            key = (hidden, kind, optimizer)
+            clock = "wall" if kind == "keras" else args.clock
+            values = [s[clock] for s in samples[key]]
+            median = statistics.median(values)
+            ratio[kind, optimizer] = median / floor[clock]
+            acc = f"{accuracy[key]:.1%}" if key in accuracy else "-"
+            extra = ""
+            if key in compile_seconds:
+                cpu = statistics.median(s["cpu"] for s in samples[key]) / floor["cpu"]
+                extra = f"  (compile {compile_seconds[key]:.1f} s; CPU time {cpu:.2f} x floor)"
+            print(f"  {row_label(kind, optimizer):42s} {clock:>5s} {median:8.4f} "
+                  f"{min(values):8.4f} {ratio[kind, optimizer]:8.2f} {acc:>9s}{extra}")
+        for optimizer in args.optimizers:
+            target = TARGETS.get(optimizer, DEFAULT_TARGET)
+            r = ratio["course", optimizer]
+            checks = [f"{r:.2f} x floor {'<=' if r <= target else '>'} {target}"]
+            for kind, name in (("sklearn", "MLPClassifier"), ("keras", "Keras"),
+                               ("torch", "PyTorch")):
+                if (kind, optimizer) in ratio:
+                    other = ratio[kind, optimizer]
+                    checks.append(f"{other / r:.2f}x faster than {name}" if other >= r
+                                  else f"{r / other:.2f}x slower than {name}")
+            verdicts.append(f"{network_name(hidden):>15} {LABELS[optimizer]:>8}: "
+                            + "; ".join(checks))
+        print()
+    print("course MLP per optimiser (target: SGD <= 1.5 x floor, the others <= 1.8):")
+    print("\n".join(verdicts))
+    for note in notes:
+        print(f"note: {note}")
     print(f"1-minute load average: {load_before:.2f} before, {load_after:.2f} after "
-          f"(above ~0.5 other processes share the {os.cpu_count()} CPUs; times are then noisy)")
+          f"(above ~0.5 other processes share the {os.cpu_count()} CPUs)\n")
+
+    if args.memory:
+        subprocess.run([sys.executable, str(HERE / "peak_memory.py"), "--dataset", args.dataset,
+                        "--seed", str(args.seed)], check=True)
+    if args.notebooks:
+        subprocess.run([sys.executable, str(HERE / "bench_notebooks.py")], check=True)
+
 
 if __name__ == "__main__":
     main()

@@ -39,16 +39,48 @@ layer, whose input needs no gradient); the softmax is computed once per batch.
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 import sys
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
 from course_utils.layers import ACTIVATIONS, Dense, Layer
-from course_utils.optim import SGD, Optimizer
+from course_utils.optimizers import SGD, Optimizer
 from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
+from course_utils.threads import AUTO, blas_thread_limit, resolve_blas_threads
+
+#: A batch loss above this many times the run's first loss counts as exploding (warned once).
+EXPLOSION_FACTOR = 100.0
+#: Non-negative inputs larger than this look like unscaled pixels (0..255), not [0, 1].
+UNSCALED_MAX = 1.5
+
+_SCALING_FIX = ("inputs scaled to [0, 1] (course_utils.preprocessing.scale_to_unit(images)) "
+                "or standardised")
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The training loss became NaN or infinite: the updates overflowed float arithmetic.
+
+    Attributes:
+        epoch, batch: where it happened, counted from 1 (``batch`` is ``None`` when the
+            weights became non-finite after the last update of ``epoch``).
+        loss: the non-finite loss (or ``nan`` for non-finite weights).
+        history: the ``history_`` of the epochs that did finish, for plotting the run.
+    """
+
+    def __init__(self, message: str, *, epoch: int, batch: int | None, loss: float,
+                 history: dict[str, list[float]]) -> None:
+        super().__init__(message)
+        self.epoch, self.batch, self.loss = epoch, batch, loss
+        self.history = history
+
+
+class UnscaledInputWarning(UserWarning):
+    """The inputs look like raw pixel values (0..255) rather than values scaled to [0, 1]."""
 
 
 class MLP:
@@ -68,7 +100,7 @@ class MLP:
             scikit-learn's ``MLPClassifier`` divides its ``alpha`` by the batch size, so
             ``l2 = alpha / batch_size`` gives the same updates.
         seed: seeds the weights, the shuffling and the dropout masks (independent streams).
-        optimizer: an :class:`course_utils.optim.Optimizer`; default ``SGD(learning_rate)``.
+        optimizer: an :class:`course_utils.optimizers.Optimizer`; default ``SGD(learning_rate)``.
             :meth:`fit` trains a copy (``optimizer_``), so the object passed in stays fresh.
         verbose: print one line per epoch (deterministic: rounded numbers, no timings).
         progress: show a tqdm progress bar over the epochs, for interactive use. In a
@@ -85,6 +117,12 @@ class MLP:
             when they exist (e.g. :class:`course_utils.callbacks.EarlyStopping`, which
             restores the best weights at the end). The objects themselves are used, not
             copies, so their attributes can be read after training.
+        blas_threads: BLAS threads for the matrix products of :meth:`fit`. ``"auto"``
+            (default): the course's choice, one thread (:mod:`course_utils.threads`: with
+            another program busy on a core, more threads made training many times
+            slower). An integer: that many. None: leave the thread settings as they are.
+            The limit holds only during :meth:`fit`; the caller's setting is unchanged
+            afterwards.
 
     Attributes (after :meth:`fit` or :meth:`initialize`):
         layers_: the list of layer objects, input to output.
@@ -106,7 +144,7 @@ class MLP:
                  optimizer: Optimizer | None = None, verbose: bool = False,
                  progress: bool = False, dtype: type = np.float32,
                  n_classes: int | None = None, init_scale: float = 1.0, dropout: float = 0.0,
-                 callbacks: Sequence = ()) -> None:
+                 callbacks: Sequence = (), blas_threads: int | str | None = AUTO) -> None:
         self.hidden_sizes = hidden_sizes
         self.activation = activation
         self.init = init
@@ -123,6 +161,7 @@ class MLP:
         self.init_scale = init_scale
         self.dropout = dropout
         self.callbacks = callbacks
+        self.blas_threads = blas_threads
 
     # ------------------------------------------------------------------ set-up
 
@@ -158,6 +197,8 @@ class MLP:
         self.optimizer_ = (SGD(self.learning_rate) if self.optimizer is None
                            else copy.deepcopy(self.optimizer))
         self.history_: dict[str, list[float]] = {"loss": [], "accuracy": []}
+        self._first_loss: float | None = None  # the run's first batch loss (explosion baseline)
+        self._warned_explosion = False
         return self
 
     def parameters(self) -> dict[str, np.ndarray]:
@@ -179,17 +220,34 @@ class MLP:
 
         Returns:
             ``self``, trained; see ``history_``.
+
+        Raises:
+            TrainingDivergedError: a batch loss (or, after the last update, a weight) became
+                NaN or infinite; training stops there and the message says what to try.
+
+        Warns:
+            UnscaledInputWarning: ``X`` is non-negative with values above 1.5 (raw pixels).
+            RuntimeWarning: a batch loss exceeded 100 times the first loss of the run
+                (at least 100): the loss exploded, even if it stayed finite.
         """
+        with blas_thread_limit(resolve_blas_threads(self.blas_threads)):
+            return self._fit(X, y, X_val, y_val)
+
+    def _fit(self, X, y, X_val, y_val) -> MLP:
+        """:meth:`fit` inside its BLAS thread limit."""
         self._check_hyperparameters()
         X = self._check_X(X, "fit", n_features=None)
         y = _check_y(y, X, self.n_classes, "fit")
+        _check_two_classes(y)
+        _warn_if_unscaled(X)
         n_classes = self.n_classes if self.n_classes is not None else int(y.max()) + 1
         validate = X_val is not None or y_val is not None
         if validate:
             if X_val is None or y_val is None:
                 raise ValueError("Pass both X_val and y_val (or neither).")
             X_val = self._check_X(X_val, "fit (X_val)", n_features=X.shape[1])
-            y_val = _check_y(y_val, X_val, n_classes, "fit (y_val)")
+            y_val = _check_y(y_val, X_val, n_classes, "fit (y_val)",
+                             inferred=self.n_classes is None)
         self.initialize(X.shape[1], n_classes)
         if validate:
             self.history_.update(val_loss=[], val_accuracy=[])
@@ -198,7 +256,7 @@ class MLP:
                 callback.on_train_begin(self)
         epochs = self._epochs()
         for epoch in epochs:
-            loss, acc = self._train_epoch(X, y)
+            loss, acc = self._train_epoch(X, y, epoch)
             self.history_["loss"].append(loss)
             self.history_["accuracy"].append(acc)
             line = f"epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs}  " \
@@ -221,6 +279,7 @@ class MLP:
         for callback in self.callbacks:
             if hasattr(callback, "on_train_end"):
                 callback.on_train_end(self)
+        self._check_weights_finite(epoch)  # the weights returned (a callback may restore some)
         return self
 
     def _epochs(self):
@@ -230,20 +289,28 @@ class MLP:
 
         return tqdm(range(self.epochs), desc="epochs", file=sys.stderr)
 
-    def _train_epoch(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """One pass over ``(X, y)`` in shuffled mini-batches; returns mean loss and accuracy."""
+    def _train_epoch(self, X: np.ndarray, y: np.ndarray, epoch: int = 0) -> tuple[float, float]:
+        """One pass over ``(X, y)`` in shuffled mini-batches; returns mean loss and accuracy.
+
+        ``epoch`` (0-based) only serves the messages of :meth:`_watch_loss`.
+        """
         n, bs = len(X), self.batch_size
         order = self._shuffle_rng.permutation(n)
         batch = np.empty((min(bs, n), X.shape[1]), dtype=X.dtype)  # reused by every batch
         total_loss, correct = 0.0, 0
-        for start in range(0, n, bs):
-            idx = order[start:start + bs]
-            # mode="clip" lets take write straight into `out` (mode="raise" buffers a copy);
-            # the indices come from a permutation of range(n), so none is ever clipped.
-            xb = np.take(X, idx, axis=0, out=batch[:len(idx)], mode="clip")
-            loss, batch_correct = self._train_step(xb, y.take(idx))
-            total_loss += loss * len(idx)
-            correct += batch_correct
+        n_batches = -(-n // bs)
+        # Overflows are not warned about one by one: they end in a non-finite loss, which
+        # _watch_loss reports once, with where it happened and what to do.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for number, start in enumerate(range(0, n, bs), start=1):
+                idx = order[start:start + bs]
+                # mode="clip" lets take write straight into `out` (mode="raise" buffers a
+                # copy); the indices are a permutation of range(n), so none is ever clipped.
+                xb = np.take(X, idx, axis=0, out=batch[:len(idx)], mode="clip")
+                loss, batch_correct = self._train_step(xb, y.take(idx))
+                self._watch_loss(loss, epoch + 1, number, n_batches)
+                total_loss += loss * len(idx)
+                correct += batch_correct
         return total_loss / n, correct / n
 
     def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> tuple[float, int]:
@@ -257,6 +324,47 @@ class MLP:
             dout = layer.backward(dout)
         self.optimizer_.step(self._param_list, self._grad_list())
         return loss, correct
+
+    def _watch_loss(self, loss: float, epoch: int, batch: int, n_batches: int) -> None:
+        """After every batch (a scalar test, no pass over data): stop at a non-finite loss,
+        warn once when the loss exceeds ``EXPLOSION_FACTOR`` times the run's first loss.
+
+        The baseline is the first loss of the run, not the previous batch: late in training
+        batch losses are tiny and swing by large factors from batch to batch without
+        anything going wrong. The floor of 1 keeps a near-zero first loss from making
+        every later batch look like an explosion.
+        """
+        if not math.isfinite(loss):
+            where = f"epoch {epoch}, batch {batch} of {n_batches}"
+            start = "" if self._first_loss is None else f" (it was {self._first_loss:.4g} at " \
+                                                          "the start)"
+            raise TrainingDivergedError(
+                f"MLP.fit: training diverged at {where}: the loss became {loss}{start}. The "
+                f"updates grew until the numbers overflowed. Try {self._remedy()}.",
+                epoch=epoch, batch=batch, loss=loss, history=copy.deepcopy(self.history_))
+        if self._first_loss is None:
+            self._first_loss = loss
+        elif (not self._warned_explosion
+              and loss > EXPLOSION_FACTOR * max(self._first_loss, 1.0)):
+            self._warned_explosion = True
+            warnings.warn(
+                f"MLP.fit: the loss exploded at epoch {epoch}, batch {batch} of {n_batches}: "
+                f"{loss:.4g}, more than {EXPLOSION_FACTOR:g} times the {self._first_loss:.4g} "
+                f"of the first batch. Training is unstable; try {self._remedy()}.",
+                RuntimeWarning, stacklevel=5)
+
+    def _remedy(self) -> str:
+        rate = self.optimizer_.learning_rate
+        return f"a smaller learning rate (now {rate:g}; e.g. 10 times smaller) and {_SCALING_FIX}"
+
+    def _check_weights_finite(self, epoch: int) -> None:
+        """After training: the last update can overflow with no later loss to show it."""
+        if all(np.isfinite(p).all() for p in self._param_list):
+            return
+        raise TrainingDivergedError(
+            f"MLP.fit: training diverged in the last update of epoch {epoch + 1}: the weights "
+            f"became NaN or infinite (the losses before it were finite). Try {self._remedy()}.",
+            epoch=epoch + 1, batch=None, loss=math.nan, history=copy.deepcopy(self.history_))
 
     def _grad_list(self) -> list[np.ndarray]:
         grads = []
@@ -288,7 +396,7 @@ class MLP:
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy on ``(X, y)``, a float in [0, 1]."""
         self._check_initialized("score")
-        y = _check_y(y, X, self.n_classes_, "score")
+        y = _check_y(y, X, self.n_classes_, "score", inferred=self.n_classes is None)
         return float(np.mean(self.predict(X) == y))
 
     def loss_and_gradients(self, X: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
@@ -357,7 +465,7 @@ class MLP:
         if self.optimizer is None:
             Optimizer(self.learning_rate)  # validates the learning rate
         elif not isinstance(self.optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a course_utils.optim.Optimizer such as "
+            raise TypeError(f"optimizer must be a course_utils.optimizers.Optimizer such as "
                             f"SGD(0.1), got {self.optimizer!r}.")
         if (isinstance(self.l2, bool) or not isinstance(self.l2, numbers.Real)
                 or not np.isfinite(self.l2) or self.l2 < 0):
@@ -408,8 +516,37 @@ class MLP:
         return X
 
 
-def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str) -> np.ndarray:
-    """Labels ``(n_samples,)`` in ``0..n_classes-1`` (only ``>= 0`` when ``n_classes`` is None)."""
+def _check_two_classes(y: np.ndarray) -> None:
+    """A classifier needs examples of at least two classes (one class gives one output unit,
+    whose softmax is always 1: nothing to learn)."""
+    if np.all(y == y[0]):
+        raise ValueError(f"MLP.fit: the labels y hold only one class ({y[0]}) in {len(y)} "
+                         "samples; a classifier needs examples of at least two. Check how the "
+                         "training set was selected (e.g. a slice of data sorted by class).")
+
+
+def _warn_if_unscaled(X: np.ndarray) -> None:
+    """Warn when ``X`` looks like raw pixels: non-negative, with values above ``UNSCALED_MAX``.
+
+    Standardised data is never flagged: it has negative values. Its maximum alone would not
+    do: z-scores of MNIST pixels that are rarely inked reach 63 in the embedded training set
+    and 222 in its test set, as large as raw pixels.
+    """
+    top = float(X.max())
+    if top > UNSCALED_MAX and float(X.min()) >= 0:
+        warnings.warn(
+            f"MLP.fit: the inputs X range from {float(X.min()):g} to {top:g}: they look like "
+            f"unscaled pixels (0..255), and a network trained on them usually stalls or "
+            f"diverges. Use {_SCALING_FIX}.", UnscaledInputWarning, stacklevel=4)
+
+
+def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str, *,
+             inferred: bool = False) -> np.ndarray:
+    """Labels ``(n_samples,)`` in ``0..n_classes-1`` (only ``>= 0`` when ``n_classes`` is None).
+
+    ``inferred``: ``n_classes`` was taken from the largest training label, so a larger label
+    here means a class that never appeared in training; the message says so.
+    """
     y = np.asarray(y)
     if y.ndim != 1:
         hint = " One-hot rows must become labels: Y.argmax(axis=1)." if y.ndim == 2 else ""
@@ -425,6 +562,12 @@ def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str) -> n
         raise ValueError(f"MLP.{who}: labels must be 0, 1, 2, ...; found the negative label "
                          f"{y.min()}.")
     if y.size and n_classes is not None and y.max() >= n_classes:
-        raise ValueError(f"MLP.{who}: labels must lie in 0..{n_classes - 1}; found values from "
-                         f"{y.min()} to {y.max()}.")
+        message = (f"MLP.{who}: labels must lie in 0..{n_classes - 1}; found values from "
+                   f"{y.min()} to {y.max()}.")
+        if inferred:
+            message += (f" The network has {n_classes} outputs because the largest training "
+                        f"label was {n_classes - 1}: the label {y.max()} never appeared in "
+                        f"training. Pass the number of classes explicitly, "
+                        f"MLP(..., n_classes={y.max() + 1}), and train again.")
+        raise ValueError(message)
     return y

@@ -1,97 +1,203 @@
-r"""Momentum, Nesterov, RMSProp and Adam: update rules with memory (introduced in notebook 04).
+r"""Update rules: how a gradient becomes a step (SGD in notebook 03; the others in notebook 04).
 
-All of them share the interface of :class:`course_utils.optim.Optimizer` (plain
-:class:`~course_utils.optim.SGD` lives there), so any of them can be passed to
-``MLP(optimizer=...)`` or driven by hand::
+Every optimiser has the same interface, so the training loop of
+:class:`course_utils.mlp.MLP` never changes when the update rule does::
+
+    optimizer.step(params, grads)    # after every mini-batch
+    optimizer.on_epoch_end(epoch)    # after every epoch (learning-rate schedules)
+
+or, driving one by hand::
 
     opt = Adam(learning_rate=1e-3)
     for step in range(n_steps):
         loss, grads = model.loss_and_gradients(xb, yb)       # {"W1": ..., "b1": ..., ...}
         opt.step(list(model.parameters().values()), list(grads.values()))
 
-``step(params, grads)`` takes two lists of arrays of equal length, ``grads[i]``
-shaped like ``params[i]``, in the same order on every call, and updates each
-``params[i]`` **in place**. State that belongs to one parameter (a velocity,
-Adam's two moments) is a list indexed like ``params``, created on the first
-call with zeros of the parameter's shape and dtype. One optimiser object serves
-one network: a different list of parameters raises an error.
+``params`` and ``grads`` are lists of arrays of equal length, ``grads[i]`` shaped
+like ``params[i]``, in the same order on every call (``W1, b1, W2, b2, ...``).
+``step`` updates each ``params[i]`` **in place**, so the network, which holds the
+same arrays, sees the new values. One optimiser object serves one network: a list
+of parameters of other shapes raises an error.
 
-Notation below: :math:`\theta` one parameter array, :math:`g` its gradient,
-:math:`\eta` the learning rate, :math:`t = 1, 2, \dots` the step count; squares,
-square roots and divisions are element-wise.
+Notation: :math:`\theta` one parameter array, :math:`g` its gradient, :math:`\eta`
+the learning rate, :math:`t = 1, 2, \dots` the step count; squares, square roots
+and divisions are element-wise.
 
-Decoupled weight decay (``weight_decay=lambda``, "AdamW")
-    Before the update, every weight *matrix* shrinks: :math:`W \leftarrow W - \eta\lambda W`.
-    1-D arrays (biases) are not decayed. The decay does not pass through the
-    optimiser's memory or its adaptive scaling. This differs from L2 added to the
-    loss ("coupled", ``MLP(l2=lambda)``), which adds :math:`\lambda W` to the
-    gradient *before* the optimiser sees it: with plain SGD the two are the same
-    update, but Adam and RMSProp divide that :math:`\lambda W` by
-    :math:`\sqrt{\hat v}`, so weights with large gradients are barely decayed and
-    weights with small gradients are decayed a lot (Loshchilov & Hutter, 2019).
-    See :mod:`course_utils.regularization`.
+How the updates are computed (and why it matters for speed)
+    Each docstring shows the textbook formula and the form :meth:`step` computes.
+    They are the same numbers up to float rounding (``tests/test_optimizers.py``
+    checks this over many steps). The fast form differs in two ways only:
 
-Non-finite gradients are not rejected here: a diverging run (learning rate too
-large) should be allowed to show its ``nan`` loss rather than stop with an error.
+    * Every array operation writes into memory allocated once, at the first step:
+      the optimiser's state and one scratch array per parameter. Written as in a
+      textbook, ``p -= lr * m_hat / (np.sqrt(v_hat) + eps)`` creates five
+      temporary arrays as large as ``p`` on every step.
+    * Whatever is the same for every entry (Adam's bias corrections, the factors
+      :math:`1-\beta` of its averages, the decay factor) is folded into Python
+      numbers computed once per step, so the arrays are touched as few times as
+      possible. This is why Adam keeps weighted sums instead of averages (its
+      docstring shows the algebra). Python numbers, not NumPy float64
+      scalars, so that float32 arrays stay in float32 arithmetic.
+
+    What costs time is the number of passes over the parameters: plain SGD makes
+    2 per step, momentum 4, Nesterov 6, RMSProp 9, Adam 10, plus 1 for weight
+    decay. The matrix products of one batch of 64 make about 192 multiply-adds
+    per weight, so even Adam's update is a modest fraction of a training step.
+
+Decoupled weight decay (``weight_decay=lambda``; with Adam, "AdamW")
+    Before the update, every weight *matrix* shrinks: :math:`W \leftarrow W - \eta\lambda W`,
+    computed as one multiplication ``W *= 1 - lr * lambda``. 1-D arrays (biases)
+    are not decayed. The decay does not pass through the optimiser's memory or its
+    adaptive scaling. This differs from L2 added to the loss ("coupled",
+    ``MLP(l2=lambda)``), which adds :math:`\lambda W` to the gradient *before* the
+    optimiser sees it: with plain SGD the two are the same update, but Adam and
+    RMSProp divide that :math:`\lambda W` by :math:`\sqrt{\hat v}`, so weights with large
+    gradients are barely decayed and weights with small gradients are decayed a lot
+    (Loshchilov & Hutter, 2019). See :mod:`course_utils.regularization`.
+
+Writing a new rule
+    Subclass :class:`Optimizer` and write ``step``; :meth:`Optimizer._begin_step`
+    checks the lists, counts the step, applies weight decay and says when to create
+    the state. For example, momentum in its plainest form::
+
+        class MyMomentum(Optimizer):
+            def __init__(self, learning_rate=0.01, beta=0.9):
+                super().__init__(learning_rate)
+                self.beta = beta
+
+            def step(self, params, grads):
+                if self._begin_step(params, grads):
+                    self.velocity = [np.zeros_like(p) for p in params]
+                for p, g, v in zip(params, grads, self.velocity):
+                    v *= self.beta
+                    v -= self.learning_rate * g
+                    p += v
+
+    A learning-rate schedule changes ``self.learning_rate`` in ``on_epoch_end``
+    (see :mod:`course_utils.schedules`); the scalars of the fast forms are computed
+    from it at every step, so they follow the schedule.
+
+Non-finite gradients are not rejected: a diverging run (learning rate too large)
+should be allowed to show its ``nan`` loss rather than stop with an error.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
-from course_utils.optim import SGD, Optimizer
-
-__all__ = ["SGD", "Momentum", "RMSProp", "Adam", "OPTIMIZERS", "make_optimizer"]
+__all__ = ["Optimizer", "SGD", "Momentum", "RMSProp", "Adam", "OPTIMIZERS", "make_optimizer"]
 
 
-class _StatefulOptimizer(Optimizer):
-    """Shared plumbing: argument checks, per-parameter state, decoupled weight decay."""
+class Optimizer:
+    """Base class of all update rules: argument checks, step count, decoupled weight decay.
 
-    def __init__(self, learning_rate: float, weight_decay: float = 0.0) -> None:
-        super().__init__(learning_rate)
-        self.weight_decay = _non_negative(weight_decay, "weight_decay")
-        self.t = 0  # number of steps taken so far
-        self._shapes: list[tuple[int, ...]] | None = None
+    Args:
+        learning_rate: step size :math:`\\eta` (a positive number).
+        weight_decay: decoupled decay :math:`\\lambda \\ge 0` of weight matrices (see module).
 
-    def _begin_step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> bool:
-        """Check the lists, count the step; True on the very first call (create the state)."""
-        if len(params) != len(grads):
-            raise ValueError(f"{type(self).__name__}.step: got {len(params)} parameters but "
-                             f"{len(grads)} gradients; pass one gradient per parameter.")
-        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-            if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
-                raise TypeError(f"{type(self).__name__}.step: params[{i}] and grads[{i}] must be "
-                                f"NumPy arrays, got {type(p).__name__} and {type(g).__name__}.")
-            if p.shape != g.shape:
-                raise ValueError(f"{type(self).__name__}.step: params[{i}] has shape {p.shape} "
-                                 f"but grads[{i}] has shape {g.shape}; they must match.")
-        shapes = [p.shape for p in params]
-        first = self._shapes is None
-        if first:
-            self._shapes = shapes
-        elif shapes != self._shapes:
-            raise ValueError(f"{type(self).__name__}.step: this optimiser was first used with "
-                             f"parameters of shapes {self._shapes}, now got {shapes}. Each "
-                             "network needs its own optimiser object (its state is per "
-                             "parameter).")
-        self.t += 1
-        if self.weight_decay:
-            decay = self.learning_rate * self.weight_decay
-            for p in params:
-                if p.ndim >= 2:
-                    p -= decay * p
-        return first
-
-    def __repr__(self) -> str:
-        extra = "".join(f", {k}={getattr(self, k)}" for k in self._repr_fields)
-        return f"{type(self).__name__}(learning_rate={self.learning_rate}{extra})"
+    Attributes:
+        learning_rate, weight_decay; ``t``: number of steps taken so far.
+    """
 
     _repr_fields: tuple[str, ...] = ()
 
+    def __init__(self, learning_rate: float = 0.1, weight_decay: float = 0.0) -> None:
+        if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
+                or not np.isfinite(learning_rate) or learning_rate <= 0):
+            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
+        self.learning_rate = float(learning_rate)
+        self.weight_decay = _non_negative(weight_decay, "weight_decay")
+        self.t = 0
+        self._shapes: list[tuple[int, ...]] | None = None
+        self._scratch: list[np.ndarray] = []
 
-class Momentum(_StatefulOptimizer):
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        """Update every array in ``params`` in place, using ``grads`` (same shapes, same order)."""
+        raise NotImplementedError
+
+    def on_epoch_end(self, epoch: int) -> None:
+        """Called by the training loop after epoch ``epoch`` (0-based); nothing by default."""
+
+    def _begin_step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> bool:
+        """Check the lists, count the step, decay the weights; True on the first call.
+
+        On the first call the parameter shapes are recorded and one scratch array
+        per parameter is allocated (``self._scratch``); the caller then creates its
+        own state. Later calls only compare shapes, which is cheap.
+        """
+        try:
+            same = ([p.shape for p in params] == self._shapes
+                    and [g.shape for g in grads] == self._shapes)
+        except AttributeError:  # not arrays: let _check_lists say which one
+            same = False
+        first = self._shapes is None
+        if not same:
+            self._check_lists(params, grads)
+            if not first:
+                raise ValueError(
+                    f"{type(self).__name__}.step: this optimiser was first used with parameters "
+                    f"of shapes {self._shapes}, now got {[p.shape for p in params]}. Each "
+                    "network needs its own optimiser object (its state is per parameter).")
+            self._shapes = [p.shape for p in params]
+            self._scratch = [np.empty_like(p) for p in params]
+        self.t += 1
+        if self.weight_decay:
+            shrink = 1.0 - self.learning_rate * self.weight_decay
+            for p in params:
+                if p.ndim >= 2:
+                    p *= shrink
+        return first
+
+    def _check_lists(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        who = f"{type(self).__name__}.step"
+        if len(params) != len(grads):
+            raise ValueError(f"{who}: got {len(params)} parameters but {len(grads)} gradients; "
+                             "pass one gradient per parameter.")
+        for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if not isinstance(p, np.ndarray) or not isinstance(g, np.ndarray):
+                raise TypeError(f"{who}: params[{i}] and grads[{i}] must be NumPy arrays, got "
+                                f"{type(p).__name__} and {type(g).__name__}.")
+            if p.shape != g.shape:
+                raise ValueError(f"{who}: params[{i}] has shape {p.shape} but grads[{i}] has "
+                                 f"shape {g.shape}; they must match.")
+            if p.dtype.kind != "f":
+                raise TypeError(f"{who}: params[{i}] has dtype {p.dtype}; parameters must be "
+                                "floating point (np.float32 or np.float64) to be updated.")
+            if not p.flags.writeable:
+                raise ValueError(f"{who}: params[{i}] is read-only; the update is written into "
+                                 "the parameter arrays themselves.")
+
+    def __repr__(self) -> str:
+        fields = ("weight_decay",) * bool(self.weight_decay) + self._repr_fields
+        extra = "".join(f", {k}={getattr(self, k)}" for k in fields)
+        return f"{type(self).__name__}(learning_rate={self.learning_rate}{extra})"
+
+
+class SGD(Optimizer):
+    r"""Plain mini-batch stochastic gradient descent.
+
+    Textbook: :math:`\theta \leftarrow \theta - \eta\, g`.
+
+    Computed as ``buf = lr * g; p -= buf`` with ``buf`` allocated once (two passes).
+
+    Args:
+        learning_rate: :math:`\eta > 0`.
+        weight_decay: decoupled decay of weight matrices, :math:`W \leftarrow (1-\eta\lambda)W`
+            first. For SGD this is the same update as ``MLP(l2=lambda)``.
+    """
+
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
+        self._begin_step(params, grads)
+        lr = self.learning_rate
+        for p, g, buf in zip(params, grads, self._scratch, strict=True):
+            np.multiply(g, lr, out=buf)
+            p -= buf
+
+
+class Momentum(Optimizer):
     r"""SGD with momentum (heavy ball), or Nesterov's accelerated gradient.
 
     Classical momentum keeps a velocity :math:`v` (zeros at the start):
@@ -114,6 +220,14 @@ class Momentum(_StatefulOptimizer):
     correction :math:`-\eta g` brakes earlier when the gradient turns, so it
     oscillates less in steep valleys.
 
+    Computed as ``buf = lr * g; v *= mu; v -= buf; p += v`` (four passes), and for
+    Nesterov ``...; step = mu * v; step -= buf; p += step`` (six, with a second
+    scratch array). These are the operations of ``v = mu * v - lr * g`` and
+    ``p += v`` (or ``p += mu * v - lr * g``) in the same order, so the results
+    equal those lines' to the last bit. The velocity is the textbook :math:`v`
+    itself, so a learning rate changed by a schedule acts on new gradients only,
+    as in the formula.
+
     Args:
         learning_rate: :math:`\eta > 0`.
         momentum: :math:`\mu` in [0, 1); 0 gives plain SGD.
@@ -125,7 +239,7 @@ class Momentum(_StatefulOptimizer):
         t: number of steps taken.
     """
 
-    _repr_fields = ("momentum", "nesterov", "weight_decay")
+    _repr_fields = ("momentum", "nesterov")
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.9,
                  nesterov: bool = False, weight_decay: float = 0.0) -> None:
@@ -139,17 +253,22 @@ class Momentum(_StatefulOptimizer):
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
             self.velocity = [np.zeros_like(p) for p in params]
+            self._step = [np.empty_like(p) for p in params] if self.nesterov else None
         lr, mu = self.learning_rate, self.momentum
-        for p, g, v in zip(params, grads, self.velocity, strict=True):
+        for i, (p, g, v, buf) in enumerate(zip(params, grads, self.velocity, self._scratch,
+                                               strict=True)):
+            np.multiply(g, lr, out=buf)          # buf = eta g
             v *= mu
-            v -= lr * g
+            v -= buf                             # v = mu v - eta g
             if self.nesterov:
-                p += mu * v - lr * g
+                step = np.multiply(v, mu, out=self._step[i])
+                step -= buf
+                p += step                        # p += mu v - eta g
             else:
                 p += v
 
 
-class RMSProp(_StatefulOptimizer):
+class RMSProp(Optimizer):
     r"""RMSProp: divide each step by a running root-mean-square of recent gradients.
 
     .. math::
@@ -161,6 +280,12 @@ class RMSProp(_StatefulOptimizer):
     for those whose gradients are large. With :math:`s` starting at 0, the first
     steps are larger than :math:`\eta` (Adam corrects this bias; RMSProp does not).
 
+    Computed as ``buf = g * g; buf *= 1 - rho; s *= rho; s += buf`` and
+    ``step = lr * g; buf = sqrt(s); buf += eps; buf = step / buf; p -= buf``: nine
+    passes into two scratch arrays, nothing allocated. These are the operations of
+    ``s = rho * s + (1 - rho) * g**2; p -= lr * g / (np.sqrt(s) + eps)`` in the
+    same order, so the results equal that line's to the last bit.
+
     Args:
         learning_rate: :math:`\eta > 0` (typical: 1e-3).
         rho: decay rate :math:`\rho` in [0, 1) of the average.
@@ -171,7 +296,7 @@ class RMSProp(_StatefulOptimizer):
         square_avg: list of arrays :math:`s`, one per parameter; ``t``: steps taken.
     """
 
-    _repr_fields = ("rho", "eps", "weight_decay")
+    _repr_fields = ("rho", "eps")
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
@@ -183,17 +308,25 @@ class RMSProp(_StatefulOptimizer):
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
             self.square_avg = [np.zeros_like(p) for p in params]
+            self._step = [np.empty_like(p) for p in params]
         lr, rho, eps = self.learning_rate, self.rho, self.eps
-        for p, g, s in zip(params, grads, self.square_avg, strict=True):
+        for p, g, s, buf, step in zip(params, grads, self.square_avg, self._scratch,
+                                      self._step, strict=True):
+            np.multiply(g, g, out=buf)
+            buf *= 1.0 - rho
             s *= rho
-            s += (1 - rho) * (g * g)
-            p -= lr * g / (np.sqrt(s) + eps)
+            s += buf                             # s = rho s + (1 - rho) g^2
+            np.multiply(g, lr, out=step)
+            np.sqrt(s, out=buf)
+            buf += eps
+            np.divide(step, buf, out=buf)
+            p -= buf                             # p -= eta g / (sqrt(s) + eps)
 
 
-class Adam(_StatefulOptimizer):
+class Adam(Optimizer):
     r"""Adam: momentum on the gradient and RMSProp's scaling, both bias-corrected.
 
-    With :math:`m = v = 0` at the start, at step :math:`t = 1, 2, \dots`:
+    Textbook form. With :math:`m = v = 0` at the start, at step :math:`t = 1, 2, \dots`:
 
     .. math::
         m &\leftarrow \beta_1 m + (1-\beta_1)\, g \\
@@ -211,6 +344,30 @@ class Adam(_StatefulOptimizer):
     with the defaults, and about :math:`\eta` for a steady gradient): :math:`\eta` sets
     the step size directly, not a multiple of the gradient.
 
+    Fast form (what :meth:`step` computes). Every factor that is the same for all
+    entries moves out of the arrays into two numbers per step. The arrays keep
+    weighted *sums* instead of averages, :math:`M = m / (1-\beta_1)` and
+    :math:`V = v / (1-\beta_2)` (which saves multiplying every :math:`g` and
+    :math:`g^2` by :math:`1-\beta`), and the bias corrections and those factors go
+    into a step size :math:`\alpha_t` and an :math:`\epsilon_t`:
+
+    .. math::
+        M &\leftarrow \beta_1 M + g, \qquad V \leftarrow \beta_2 V + g^2 \\
+        c_t &= \sqrt{(1-\beta_2^t) / (1-\beta_2)}, \qquad
+        \alpha_t = \eta\, \frac{1-\beta_1}{1-\beta_1^t}\, c_t, \qquad
+        \epsilon_t = \epsilon\, c_t \\
+        \theta &\leftarrow \theta - \alpha_t\, \frac{M}{\sqrt{V} + \epsilon_t}
+
+    This is the textbook update exactly, not an approximation: with
+    :math:`\hat m = \frac{1-\beta_1}{1-\beta_1^t} M` and :math:`\sqrt{\hat v} = \sqrt V / c_t`,
+    :math:`\frac{\hat m}{\sqrt{\hat v} + \epsilon} = \frac{1-\beta_1}{1-\beta_1^t}\, c_t\,
+    \frac{M}{\sqrt V + \epsilon\, c_t}`. The :math:`\epsilon` must be rescaled to
+    :math:`\epsilon_t` for that: adding the plain :math:`\epsilon` to :math:`\sqrt V` (or,
+    as the Adam paper's "efficient version" does, to :math:`\sqrt v`) would be a
+    slightly different optimiser, whose :math:`\epsilon` weighs differently in the
+    first steps. The arrays are touched ten times per step (two for :math:`M`, three
+    for :math:`V`, five for the update) and nothing is allocated.
+
     ``weight_decay > 0`` gives AdamW (decoupled decay, see the module docstring);
     for L2 added to the loss use ``MLP(l2=...)`` instead.
 
@@ -221,10 +378,12 @@ class Adam(_StatefulOptimizer):
         weight_decay: decoupled decay :math:`\lambda \ge 0` of weight matrices.
 
     Attributes:
-        m, v: lists of moment arrays, one per parameter; ``t``: steps taken.
+        m, v: the textbook moments :math:`m`, :math:`v` (not bias-corrected), one array
+            per parameter, computed from the sums ``m_sum``, ``v_sum`` when read;
+        t: steps taken.
     """
 
-    _repr_fields = ("beta1", "beta2", "eps", "weight_decay")
+    _repr_fields = ("beta1", "beta2", "eps")
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:
@@ -232,23 +391,37 @@ class Adam(_StatefulOptimizer):
         self.beta1 = _fraction(beta1, "beta1")
         self.beta2 = _fraction(beta2, "beta2")
         self.eps = _positive(eps, "eps")
-        self.m: list[np.ndarray] | None = None
-        self.v: list[np.ndarray] | None = None
+        self.m_sum: list[np.ndarray] | None = None
+        self.v_sum: list[np.ndarray] | None = None
+
+    @property
+    def m(self) -> list[np.ndarray] | None:
+        return None if self.m_sum is None else [(1.0 - self.beta1) * M for M in self.m_sum]
+
+    @property
+    def v(self) -> list[np.ndarray] | None:
+        return None if self.v_sum is None else [(1.0 - self.beta2) * V for V in self.v_sum]
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
-            self.m = [np.zeros_like(p) for p in params]
-            self.v = [np.zeros_like(p) for p in params]
+            self.m_sum = [np.zeros_like(p) for p in params]
+            self.v_sum = [np.zeros_like(p) for p in params]
         b1, b2, t = self.beta1, self.beta2, self.t
-        lr, eps = self.learning_rate, self.eps
-        for p, g, m, v in zip(params, grads, self.m, self.v, strict=True):
-            m *= b1
-            m += (1 - b1) * g
-            v *= b2
-            v += (1 - b2) * (g * g)
-            m_hat = m / (1 - b1**t)
-            v_hat = v / (1 - b2**t)
-            p -= lr * m_hat / (np.sqrt(v_hat) + eps)
+        c = math.sqrt((1.0 - b2**t) / (1.0 - b2))
+        alpha = self.learning_rate * (1.0 - b1) / (1.0 - b1**t) * c
+        eps = self.eps * c
+        for p, g, M, V, buf in zip(params, grads, self.m_sum, self.v_sum, self._scratch,
+                                   strict=True):
+            M *= b1
+            M += g                               # M = b1 M + g
+            np.multiply(g, g, out=buf)
+            V *= b2
+            V += buf                             # V = b2 V + g^2
+            np.sqrt(V, out=buf)
+            buf += eps
+            np.divide(M, buf, out=buf)
+            buf *= alpha
+            p -= buf                             # p -= alpha M / (sqrt(V) + eps)
 
 
 #: Names accepted by :func:`make_optimizer` (the playground's drop-down).
@@ -259,7 +432,7 @@ def make_optimizer(name: str, learning_rate: float, weight_decay: float = 0.0) -
     r"""An optimiser by name with the usual defaults: one of :data:`OPTIMIZERS`.
 
     ``"momentum"`` and ``"nesterov"`` use :math:`\mu = 0.9`; ``weight_decay`` is the
-    decoupled decay (not available for ``"sgd"``, where it equals ``MLP(l2=...)``).
+    decoupled decay (refused for ``"sgd"``, where it is the same update as ``MLP(l2=...)``).
     """
     if name not in OPTIMIZERS:
         raise ValueError(f"Unknown optimiser {name!r}; choose one of {OPTIMIZERS}.")

@@ -154,20 +154,7 @@ def stratified_split(
     Returns:
         ``X_train, X_val, y_train, y_val``.
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim == 0 or y.ndim != 1:
-        raise ValueError(
-            f"stratified_split expects X with one sample per row and y of shape (n,), got "
-            f"X of shape {X.shape} and y of shape {y.shape}."
-        )
-    if len(X) != len(y):
-        raise ValueError(
-            f"X and y must have the same number of samples, got X of shape {X.shape} and y of "
-            f"shape {y.shape}."
-        )
-    if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}.")
+    X, y = _check_samples(X, y, seed, "stratified_split")
     if (
         isinstance(val_fraction, bool)
         or not isinstance(val_fraction, numbers.Real)
@@ -176,8 +163,6 @@ def stratified_split(
         raise ValueError(
             f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}."
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer (for a reproducible split), got {seed!r}.")
     rng = np.random.default_rng(seed)
     val_parts, train_parts = [], []
     for k in np.unique(y):
@@ -193,3 +178,71 @@ def stratified_split(
     train_idx = rng.permutation(np.concatenate(train_parts))
     val_idx = rng.permutation(np.concatenate(val_parts))
     return X[train_idx], X[val_idx], y[train_idx], y[val_idx]
+
+
+def _check_samples(X, y, seed, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` with one sample per row, ``y`` its ``(n,)`` integer labels, an integer seed."""
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or y.ndim != 1:
+        raise ValueError(
+            f"{who} expects X with one sample per row and y of shape (n,), got "
+            f"X of shape {X.shape} and y of shape {y.shape}."
+        )
+    if len(X) != len(y):
+        raise ValueError(
+            f"X and y must have the same number of samples, got X of shape {X.shape} and y of "
+            f"shape {y.shape}."
+        )
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer (for a reproducible split), got {seed!r}.")
+    return X, y
+
+
+def stratified_subset(
+    X: np.ndarray, y: np.ndarray, size: int, *, seed: int = 0, keep_order: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``size`` samples of ``(X, y)`` with the class proportions of ``y``.
+
+    For example 4,000 of Fashion-MNIST's 60,000 training images, 400 per class, so
+    that a notebook runs as fast on the full dataset as on the embedded subset.
+    Class ``k``, with ``n_k`` of the ``n`` samples, contributes ``size * n_k / n``
+    of them, rounded down; the samples left over go to the classes with the largest
+    remainders (the lowest class first on a tie). Members are drawn without
+    replacement by a generator seeded by ``seed``, and the subset comes back
+    shuffled -- or, with ``keep_order=True``, in the rows' original order, so that data
+    sorted by class stays sorted (the same rows are chosen either way).
+
+    Args:
+        X: ``(n, ...)``, one sample per row (images ``(n, 28, 28)`` or rows ``(n, d)``).
+        y: ``(n,)`` integer labels.
+        size: how many samples to keep, ``1 <= size <= n``; every class must keep at least one.
+        seed: which samples of each class are drawn (and the shuffle).
+        keep_order: return the chosen rows in their original order instead of shuffled.
+
+    Returns:
+        ``X_subset (size, ...)``, ``y_subset (size,)``.
+    """
+    X, y = _check_samples(X, y, seed, "stratified_subset")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= len(y):
+        raise ValueError(f"stratified_subset: size must be an integer from 1 to the number of "
+                         f"samples ({len(y)}), got {size!r}.")
+    classes, counts = np.unique(y, return_counts=True)
+    quotas = size * counts / len(y)
+    keep = np.floor(quotas).astype(int)
+    leftover = size - int(keep.sum())
+    keep[np.argsort(-(quotas - keep), kind="stable")[:leftover]] += 1
+    if np.any(keep == 0):
+        empty = classes[keep == 0]
+        raise ValueError(f"stratified_subset: size={size} is too small to keep a sample of every "
+                         f"class (class {empty[0]} gets none); a size of "
+                         f"{int(np.ceil(len(y) / counts.min()))} or more keeps every class.")
+    rng = np.random.default_rng(seed)
+    chosen = [rng.choice(np.flatnonzero(y == k), size=m, replace=False)
+              for k, m in zip(classes, keep, strict=True)]
+    if not isinstance(keep_order, bool):
+        raise TypeError(f"stratified_subset: keep_order must be True or False, got {keep_order!r}.")
+    rows = np.sort(np.concatenate(chosen)) if keep_order else rng.permutation(np.concatenate(chosen))
+    return X[rows], y[rows]

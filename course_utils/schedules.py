@@ -25,7 +25,7 @@ import numbers
 
 import numpy as np
 
-from course_utils.optim import Optimizer
+from course_utils.optimizers import Optimizer
 
 
 class Schedule:
@@ -116,7 +116,7 @@ class Scheduled(Optimizer):
     after epoch ``e``) switches to ``schedule(e + 1, base_lr)``.
 
     Args:
-        optimizer: any :class:`course_utils.optim.Optimizer` (its state is kept).
+        optimizer: any :class:`course_utils.optimizers.Optimizer` (its state is kept).
         schedule: a :class:`Schedule`, or any function ``(epoch, base_lr) -> lr``.
 
     Attributes:
@@ -126,7 +126,7 @@ class Scheduled(Optimizer):
 
     def __init__(self, optimizer: Optimizer, schedule) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"Scheduled needs a course_utils.optim.Optimizer such as SGD(0.1) "
+            raise TypeError(f"Scheduled needs a course_utils.optimizers.Optimizer such as SGD(0.1) "
                             f"or Adam(1e-3), got {optimizer!r}.")
         if not callable(schedule):
             raise TypeError(f"schedule must be a Schedule or a function (epoch, base_lr) -> lr, "

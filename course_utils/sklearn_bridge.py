@@ -10,7 +10,9 @@ layout (``coefs_[i]`` is ``(fan_in, fan_out)``, ``intercepts_[i]`` is
 * :func:`to_sklearn_mlp` -- a fitted ``MLPClassifier`` holding a copy of a trained
   ``MLP``'s weights, so both predict the same probabilities;
 * :func:`fit_fixed_epochs` -- train for exactly ``max_iter`` epochs without the
-  warning scikit-learn prints when it reaches ``max_iter``.
+  warning scikit-learn prints when it reaches ``max_iter``;
+* :func:`max_iter_warning_silenced` -- the same silence around code that calls
+  ``fit`` itself (``cross_val_score``, a cross-validation loop).
 
 The L2 conversion. The course's objective on a batch of ``m`` samples is
 ``mean cross-entropy + (l2 / 2) * sum(W**2)``; scikit-learn's is
@@ -24,6 +26,7 @@ training-set size for an exact match.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -31,7 +34,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
+from course_utils.optimizers import SGD
 
 
 def matching_mlp_classifier(mlp: MLP, **overrides) -> MLPClassifier:
@@ -121,12 +124,25 @@ def fit_fixed_epochs(clf: MLPClassifier, X: np.ndarray, y: np.ndarray) -> MLPCla
     """
     if not isinstance(clf, MLPClassifier):
         raise TypeError(f"clf must be an MLPClassifier, got {type(clf).__name__}.")
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*Maximum iterations",
-                                category=ConvergenceWarning)
+    with max_iter_warning_silenced():
         clf.fit(X, y)
     if clf.n_iter_ != clf.max_iter:
         raise RuntimeError(f"Training stopped after {clf.n_iter_} of {clf.max_iter} epochs: "
                            "set early_stopping=False and n_iter_no_change >= max_iter for a "
                            "fixed number of epochs.")
     return clf
+
+
+@contextlib.contextmanager
+def max_iter_warning_silenced():
+    """Inside the block, scikit-learn's "Maximum iterations reached" warning is not shown.
+
+    Only that one ``ConvergenceWarning``: any other warning still shows. For code that
+    fits ``MLPClassifier`` for a planned number of epochs through another function
+    (``cross_val_score(clf, ...)``, a cross-validation loop); :func:`fit_fixed_epochs`
+    uses it around a single ``fit``.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*Maximum iterations",
+                                category=ConvergenceWarning)
+        yield

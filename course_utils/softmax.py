@@ -171,6 +171,11 @@ def _check_logits(z: np.ndarray, who: str) -> np.ndarray:
 def _check_targets(targets: np.ndarray, logits: np.ndarray, who: str) -> np.ndarray:
     targets = np.asarray(targets)
     n, k = logits.shape
+    if n == 0:
+        # The loss is a mean over the batch: over zero samples it is 0/0 (NaN).
+        raise ValueError(f"{who}: got an empty batch (logits of shape {logits.shape}); the mean "
+                         "loss of zero samples is undefined. Check the slice that made the batch "
+                         "(e.g. X[start:start + batch_size] with start past the end).")
     if targets.ndim == 1:
         if not np.issubdtype(targets.dtype, np.integer):
             raise TypeError(f"{who}: 1-D targets must be integer class labels, got dtype "
@@ -179,7 +184,7 @@ def _check_targets(targets: np.ndarray, logits: np.ndarray, who: str) -> np.ndar
         if len(targets) != n:
             raise ValueError(f"{who}: logits have shape {logits.shape} but labels have shape "
                              f"{targets.shape}; there must be one label per row of logits.")
-        if n and (targets.min() < 0 or targets.max() >= k):
+        if targets.min() < 0 or targets.max() >= k:
             raise ValueError(f"{who}: labels must lie in 0..{k - 1} for {k} classes (logits "
                              f"shape {logits.shape}); found values from {targets.min()} to "
                              f"{targets.max()}.")
@@ -194,7 +199,7 @@ def _check_targets(targets: np.ndarray, logits: np.ndarray, who: str) -> np.ndar
         targets = targets.astype(logits.dtype, copy=False)
         if not np.isfinite(targets).all() or (targets < 0).any():
             raise ValueError(f"{who}: one-hot targets must be finite and non-negative.")
-        if n and not np.allclose(targets.sum(axis=1), 1.0, atol=1e-3):
+        if not np.allclose(targets.sum(axis=1), 1.0, atol=1e-3):
             raise ValueError(f"{who}: each row of one-hot targets must sum to 1. If these are "
                              "integer labels, pass them as a 1-D array of shape (n_samples,).")
         return targets

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,11 +19,17 @@ class Route:
     body: the bytes announced in Content-Length and (unless cut) sent.
     cut_after: send only this many bytes of ``body``, then close the connection.
     hang: wait for this event before answering (to make the client time out).
+    trickle: send ``body`` one 100-byte piece at a time, this many seconds apart (a mirror
+        that is alive but far too slow).
+    content_length: announce ``len(body)`` in a Content-Length header (otherwise the end of
+        the body is the end of the connection).
     """
 
     body: bytes = b""
     cut_after: int | None = None
     hang: threading.Event | None = None
+    trickle: float | None = None
+    content_length: bool = True
 
 
 @dataclass
@@ -47,11 +54,19 @@ class LocalServer:
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(route.body)))
+                if route.content_length:
+                    self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
                 sent = route.body if route.cut_after is None else route.body[: route.cut_after]
-                self.wfile.write(sent)
-                self.wfile.flush()
+                step = 100 if route.trickle is not None else 1 << 16
+                try:
+                    for start in range(0, len(sent), step):
+                        self.wfile.write(sent[start:start + step])
+                        self.wfile.flush()
+                        if route.trickle is not None:
+                            time.sleep(route.trickle)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up on this response, as it was meant to
                 self.close_connection = True
 
             def log_message(self, *args):

@@ -1,8 +1,12 @@
 """load_dataset: the embedded subset, and full datasets found in the cache, in a system
 directory, or downloaded -- always verified, never from the internet in these tests."""
 
+import errno
 import gzip
 import hashlib
+import os
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +14,10 @@ import pytest
 from local_http import LocalServer, Route, forbid_internet
 
 from course_utils.data import DATASET_NAMES, load_dataset, loaders
+from course_utils.data import cache as cache_module
 from course_utils.data import embedded as embedded_module
-from course_utils.data.cache import CACHE_ENV_VAR
+from course_utils.data.cache import CACHE_ENV_VAR, CacheNotWrittenWarning
+from course_utils.data.download import MirrorSkippedWarning
 from course_utils.data.full import DamagedFileWarning, DatasetNotAvailableError, load_full
 from course_utils.data.idx import encode_idx
 from course_utils.data.registry import FASHION_MNIST, MNIST, DatasetSpec, IdxFile
@@ -20,10 +26,11 @@ FASHION_DIR = Path(FASHION_MNIST.system_dirs[0])
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch, tmp_path):
-    """No internet, and a default cache in tmp_path rather than the repository's data/."""
+def _isolated(monkeypatch, tmp_path_factory):
+    """No internet, and a default cache in a temporary folder rather than the repository's
+    data/ (outside tmp_path, whose contents some tests list)."""
     forbid_internet(monkeypatch)
-    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "default-cache"))
+    monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path_factory.mktemp("default-cache")))
 
 
 # --- a tiny dataset in the canonical layout, with its own registry entry -------------------
@@ -175,7 +182,7 @@ def test_a_corrupt_cached_file_is_replaced_by_a_verified_download(tiny, server):
 
 def test_when_no_mirror_has_the_file_the_error_says_where_to_put_it(tiny, server):
     (tiny["system"] / "train-images-idx3-ubyte.gz").unlink()
-    with pytest.raises(DatasetNotAvailableError) as info:
+    with pytest.raises(DatasetNotAvailableError) as info, pytest.warns(MirrorSkippedWarning):
         load_full(tiny["spec"], tiny["cache"], mirrors=[server.mirror("a"), server.mirror("b")],
                   progress=False)
     message = str(info.value)
@@ -281,9 +288,83 @@ def test_a_damaged_embedded_cache_is_rebuilt(tmp_path, damage):
 
 
 def test_course_data_dir_environment_variable_sets_the_default_cache(tmp_path, monkeypatch):
+    (tmp_path / "from-env").mkdir()
     monkeypatch.setenv(CACHE_ENV_VAR, str(tmp_path / "from-env"))
     load_dataset()
     assert (tmp_path / "from-env" / "mnist-5k.npz").is_file()
+
+
+def test_a_course_data_dir_that_does_not_exist_is_an_error_not_a_new_folder(
+        tmp_path, monkeypatch):
+    typo = tmp_path / "shared-lab-dat"  # meant: shared-lab-data
+    monkeypatch.setenv(CACHE_ENV_VAR, str(typo))
+    with pytest.raises(FileNotFoundError) as info:
+        load_dataset()
+    message = str(info.value)
+    assert f"{CACHE_ENV_VAR}={typo}" in message and "does not exist" in message
+    assert "mkdir" in message
+    assert not typo.exists()
+
+
+def test_a_cache_dir_argument_that_does_not_exist_yet_is_created(tmp_path):
+    load_dataset("mnist-5k", cache_dir=tmp_path / "new" / "cache")
+    assert (tmp_path / "new" / "cache" / "mnist-5k.npz").is_file()
+
+
+def test_an_empty_cache_dir_is_refused_instead_of_writing_into_the_working_directory(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="cache_dir is an empty string"):
+        load_dataset("mnist-5k", cache_dir="")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setenv(CACHE_ENV_VAR, "")  # an empty variable counts as not set
+    assert cache_module.default_cache_dir() == cache_module._REPO_DATA_DIR
+
+
+def test_a_file_given_as_the_cache_directory_is_refused_clearly(tmp_path, monkeypatch):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(NotADirectoryError, match=r"notes.txt is a file, not a directory"):
+        load_dataset("mnist-5k", cache_dir=a_file)
+    monkeypatch.setenv(CACHE_ENV_VAR, str(a_file))
+    with pytest.raises(NotADirectoryError, match=CACHE_ENV_VAR):
+        load_dataset("mnist-5k")
+
+
+def test_a_read_only_cache_still_returns_the_parsed_data_and_says_it_was_not_cached(
+        tmp_path, monkeypatch):
+    reference = load_dataset("mnist-5k", cache_dir=tmp_path / "writable")
+    shared = tmp_path / "lab-copy"  # a shared, read-only folder without the .npz
+    shared.mkdir()
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(shared))
+
+    monkeypatch.setattr(embedded_module.tempfile, "mkstemp", read_only)
+    with pytest.warns(CacheNotWrittenWarning, match="Read-only file system") as record:
+        data = load_dataset("mnist-5k", cache_dir=shared)
+    assert str(shared / "mnist-5k.npz") in str(record[0].message)
+    np.testing.assert_array_equal(data.train_images, reference.train_images)
+    np.testing.assert_array_equal(data.test_labels, reference.test_labels)
+    assert list(shared.iterdir()) == []
+
+
+def test_a_stale_part_file_of_the_embedded_cache_is_removed(tmp_path):
+    stale = tmp_path / "mnist-5k.npzab12cd.part"  # left by a process killed while writing
+    stale.write_bytes(b"half an npz")
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    load_dataset("mnist-5k", cache_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist-5k.npz"]
+
+
+def test_load_dataset_passes_its_download_timeout_to_every_mirror(tiny, server, monkeypatch):
+    monkeypatch.setitem(loaders.FULL_DATASETS, "mnist", tiny["spec"])
+    (tiny["system"] / "train-labels-idx1-ubyte.gz").unlink()
+    server.serve("slow", "train-labels-idx1-ubyte.gz", Route(b"x", hang=threading.Event()))
+    with pytest.raises(DatasetNotAvailableError, match="timed out"):
+        load_dataset("mnist", cache_dir=tiny["cache"], mirrors=[server.mirror("slow")],
+                     timeout=0.5, deadline=5)
 
 
 # --- bad arguments ---------------------------------------------------------------------------

@@ -96,3 +96,12 @@ def test_digit_browser_rejects_bad_inputs_with_clear_errors(images, labels, mess
 def test_browser_describes_itself_in_one_line_where_widgets_cannot_run(data):
     text = repr(digit_browser(*data, CLASS_NAMES))
     assert text == "Digit browser over 8 images in 3 classes (run the notebook to use it)"
+
+
+def test_every_control_has_a_tooltip_and_the_checkbox_is_not_indented(data):
+    browser = digit_browser(*data, CLASS_NAMES)
+    for control in (browser.class_picker, browser.position_slider, browser.show_pixels):
+        assert isinstance(control.tooltip, str) and len(control.tooltip) > 20
+    assert browser.show_pixels.indent is False  # no empty label column pushing it right
+    assert browser.position_slider.layout.width == "520px"
+

@@ -142,3 +142,13 @@ def test_one_declaration_gives_both_the_recognition_and_the_self_test():
     for name, wrong in tests.items():
         assert exercise.diagnose(wrong).mistake == name
     assert exercise.diagnose(softmax).status is Status.CORRECT
+
+
+def test_a_mistake_that_cannot_run_on_the_inputs_simply_does_not_match():
+    crashes = Mistake("assumed 10 classes", "Always 10 columns.", "Use num_classes.",
+                      wrong=lambda z: z.reshape(-1, 10))
+
+    def procedure():
+        fb.compare_arrays("demo", softmax(Z), softmax(Z), inputs=(Z,), mistakes=[crashes])
+        return "fine"
+    assert verdict(procedure).status is Status.CORRECT

@@ -99,3 +99,27 @@ def test_required_test_size_inverts_the_half_width():
 def test_wilson_interval_rejects_impossible_counts(args, message):
     with pytest.raises(ValueError, match=message):
         wilson_interval(*args)
+
+
+def test_runs_summary_reports_the_spread_between_seeds_and_one_runs_interval():
+    from course_utils.metrics import summarize_runs
+
+    summary = summarize_runs([0.93, 0.933, 0.937, 0.929, 0.923], n_test=1000)
+    assert summary.mean == pytest.approx(0.9304) and summary.low == 0.923
+    assert summary.sd == pytest.approx(np.std([0.93, 0.933, 0.937, 0.929, 0.923], ddof=1))
+    low, high = wilson_interval(930, 1000)
+    assert summary.run_half_width == pytest.approx((high - low) / 2)
+    assert str(summary) == ("93.0 % ± 0.5 (sd of 5 seeds; range 92.3–93.7 %; one run's 95 % CI "
+                            "±1.6 points, n = 1,000)")
+
+
+@pytest.mark.parametrize("accuracies, n_test, message", [
+    ([0.9], 100, "at least 2 seeds"),
+    ([93.0, 94.0], 100, "fractions in \\[0, 1\\]"),
+    ([0.9, 0.8], 0, "n_test must be a positive integer"),
+])
+def test_runs_summary_rejects_bad_input(accuracies, n_test, message):
+    from course_utils.metrics import summarize_runs
+
+    with pytest.raises(ValueError, match=message):
+        summarize_runs(accuracies, n_test)

@@ -7,7 +7,7 @@ import pytest
 
 from course_utils.layers import Dense, ReLU
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
+from course_utils.optimizers import SGD
 
 
 def _data(n=64, d=20, k=4, seed=0):

@@ -1,4 +1,4 @@
-"""Update rules and learning-rate schedules: each step equals its written formula.
+"""Update rules: each step equals its written formula, and the fast forms equal the textbook ones.
 
 Expected values are computed here from the update rules as printed in the
 docstrings (scalar Python arithmetic, one parameter entry at a time), never by
@@ -11,9 +11,7 @@ import numpy as np
 import pytest
 
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
-from course_utils.optimizers import Adam, Momentum, RMSProp, make_optimizer
-from course_utils.schedules import CosineDecay, ExponentialDecay, Scheduled, StepDecay
+from course_utils.optimizers import SGD, Adam, Momentum, Optimizer, RMSProp, make_optimizer
 
 # A tiny problem: one weight matrix and one bias, three fixed gradients.
 W0 = [[0.5, -1.0], [2.0, 0.25]]
@@ -221,61 +219,188 @@ def test_every_optimiser_trains_the_mlp_below_its_starting_loss():
         assert model.history_["loss"][-1] < 0.5 * model.history_["loss"][0], opt
 
 
-# ------------------------------------------------------------------ schedules
+def test_sgd_updates_the_very_arrays_it_is_given():
+    W, b = np.ones((2, 3), np.float32), np.zeros(3, np.float32)
+    SGD(learning_rate=0.5).step([W, b], [np.full((2, 3), 2.0, np.float32), np.ones(3, np.float32)])
+    assert W.dtype == np.float32
+    np.testing.assert_array_equal(W, np.zeros((2, 3)))
+    np.testing.assert_array_equal(b, np.full(3, -0.5))
 
 
-def test_step_decay_multiplies_by_gamma_every_step_size_epochs():
-    sched = StepDecay(step_size=2, gamma=0.5)
-    assert [sched(e, 0.1) for e in range(5)] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+def test_base_optimizer_step_must_be_overridden():
+    with pytest.raises(NotImplementedError):
+        Optimizer(0.1).step([np.ones(1)], [np.ones(1)])
 
 
-def test_exponential_decay_is_a_geometric_sequence():
-    sched = ExponentialDecay(0.9)
-    assert [sched(e, 2.0) for e in range(4)] == pytest.approx([2.0, 1.8, 1.62, 1.458])
+@pytest.mark.parametrize("learning_rate", [0, -0.1, float("nan"), True, "0.1"])
+def test_learning_rate_must_be_a_positive_number(learning_rate):
+    with pytest.raises(ValueError, match="learning_rate"):
+        SGD(learning_rate)
 
 
-def test_cosine_decay_runs_from_base_to_min_then_stays():
-    sched = CosineDecay(total_epochs=4, min_lr=0.01)
-    values = [sched(e, 0.11) for e in range(6)]
-    half = 0.01 + 0.5 * 0.1 * (1 + math.cos(math.pi / 4))
-    assert values == pytest.approx([0.11, half, 0.06, 0.01 + 0.05 * (1 - math.sqrt(0.5)),
-                                    0.01, 0.01])
-    assert all(a >= b for a, b in zip(values, values[1:], strict=False))
+def test_step_refuses_integer_and_read_only_parameters():
+    with pytest.raises(TypeError, match="floating point"):
+        SGD(0.1).step([np.zeros(3, dtype=np.int64)], [np.ones(3)])
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        Adam().step([frozen], [np.ones(3)])
 
 
-def test_scheduled_optimiser_changes_the_rate_at_each_epoch_end():
-    opt = Scheduled(Momentum(0.2, 0.5), StepDecay(1, 0.5))
-    assert opt.learning_rate == pytest.approx(0.2)
-    opt.on_epoch_end(0)
-    assert opt.optimizer.learning_rate == pytest.approx(0.1)
-    opt.on_epoch_end(1)
-    assert opt.lr_history == pytest.approx([0.2, 0.1, 0.05])
-    p = np.zeros(1)
-    opt.step([p], [np.ones(1)])
-    assert p[0] == pytest.approx(-0.05)  # the wrapped optimiser steps with the current rate
+def test_step_refuses_a_gradient_that_is_not_an_array():
+    with pytest.raises(TypeError, match="must be NumPy arrays"):
+        Momentum().step([np.zeros(3)], [[1.0, 2.0, 3.0]])
 
 
-def test_scheduled_rates_inside_mlp_fit_follow_the_schedule():
-    rng = np.random.default_rng(0)
-    X = rng.standard_normal((40, 3)).astype(np.float32)
-    y = (X[:, 0] > 0).astype(np.int64)
-    model = MLP((4,), epochs=3, optimizer=Scheduled(SGD(0.1), ExponentialDecay(0.5))).fit(X, y)
-    assert model.optimizer_.lr_history == pytest.approx([0.1, 0.05, 0.025, 0.0125])
+# ------------------------------------------------------------------ fast form = textbook form
+#
+# The textbook updates, written as in the docstrings with fresh arrays at every
+# step, in float64. The optimisers compute them in place, with the constant
+# factors folded into scalars (and Adam/RMSProp keeping sums instead of averages);
+# over many steps both must give the same parameters up to float rounding.
 
 
-def test_cosine_to_zero_at_the_last_epoch_end_does_not_raise():
-    opt = Scheduled(SGD(0.1), CosineDecay(total_epochs=2))
-    opt.on_epoch_end(0)
-    opt.on_epoch_end(1)
-    assert opt.learning_rate == pytest.approx(0.0, abs=1e-15)
+def _textbook(name, settings, params, grad_sequence):
+    """Parameters after each step of the textbook update (float64 copies)."""
+    lr = settings["learning_rate"]
+    lam = settings.get("weight_decay", 0.0)
+    theta = [p.astype(np.float64) for p in params]
+    name = name.split(",")[0]
+    state = [[np.zeros_like(p) for p in theta] for _ in range(2)]
+    history = []
+    for t, grads in enumerate(grad_sequence, start=1):
+        for i, g in enumerate(grads):
+            g = g.astype(np.float64)
+            if theta[i].ndim >= 2:
+                theta[i] = theta[i] - lr * lam * theta[i]           # decoupled decay
+            if name == "sgd":
+                theta[i] = theta[i] - lr * g
+            elif name in ("momentum", "nesterov"):
+                mu = settings["momentum"]
+                state[0][i] = mu * state[0][i] - lr * g
+                step = mu * state[0][i] - lr * g if name == "nesterov" else state[0][i]
+                theta[i] = theta[i] + step
+            elif name.startswith("rmsprop"):
+                rho, eps = settings["rho"], settings["eps"]
+                state[0][i] = rho * state[0][i] + (1 - rho) * g**2
+                theta[i] = theta[i] - lr * g / (np.sqrt(state[0][i]) + eps)
+            else:
+                b1, b2, eps = settings["beta1"], settings["beta2"], settings["eps"]
+                state[0][i] = b1 * state[0][i] + (1 - b1) * g
+                state[1][i] = b2 * state[1][i] + (1 - b2) * g**2
+                m_hat = state[0][i] / (1 - b1**t)
+                v_hat = state[1][i] / (1 - b2**t)
+                theta[i] = theta[i] - lr * m_hat / (np.sqrt(v_hat) + eps)
+        history.append([p.copy() for p in theta])
+    return history, state
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: StepDecay(0), "step_size must be a positive integer"),
-    (lambda: ExponentialDecay(1.5), "gamma must lie in"),
-    (lambda: CosineDecay(0), "total_epochs must be a positive integer"),
-    (lambda: Scheduled("adam", StepDecay(1)), "needs a course_utils.optim.Optimizer"),
-])
-def test_bad_schedules_raise_clear_errors(make, message):
-    with pytest.raises((ValueError, TypeError), match=message):
-        make()
+_RULES = {
+    "sgd": (SGD, dict(learning_rate=0.05)),
+    "momentum": (Momentum, dict(learning_rate=0.02, momentum=0.9)),
+    "nesterov": (Momentum, dict(learning_rate=0.02, momentum=0.9, nesterov=True)),
+    "rmsprop": (RMSProp, dict(learning_rate=0.01, rho=0.9, eps=1e-8)),
+    "adam": (Adam, dict(learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-8)),
+    # An epsilon as large as many gradients, so that where it enters shows.
+    "rmsprop, large eps": (RMSProp, dict(learning_rate=0.01, rho=0.9, eps=1e-2)),
+    "adam, large eps": (Adam, dict(learning_rate=0.01, beta1=0.9, beta2=0.999, eps=1e-2)),
+}
+_STEPS = 300
+
+
+def _problem(dtype, seed=0):
+    """A 5 x 4 matrix and a bias; gradients of varied scale, some entries always zero."""
+    rng = np.random.default_rng(seed)
+    params = [rng.normal(size=(5, 4)).astype(dtype), rng.normal(size=4).astype(dtype)]
+    scale = np.logspace(-3, 1, 20).reshape(5, 4)
+    grads = []
+    for _ in range(_STEPS):
+        gW = (scale * rng.normal(size=(5, 4))).astype(dtype)
+        gW[0, :2] = 0.0  # like the weights of an always-blank pixel
+        grads.append([gW, rng.normal(size=4).astype(dtype)])
+    return params, grads
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.1])
+@pytest.mark.parametrize("name", list(_RULES))
+def test_fast_update_equals_the_textbook_formula_for_many_steps(name, weight_decay, dtype):
+    cls, settings = _RULES[name]
+    settings = {**settings, "weight_decay": weight_decay}
+    params, grads = _problem(dtype)
+    expected, _ = _textbook(name, settings, params, grads)
+    opt = cls(**settings)
+    # Each step may round differently in the last place: allow a few units of the
+    # dtype's precision per step, relative to the size of the parameters.
+    tol = 4 * np.finfo(dtype).eps * max(float(np.abs(p).max()) for p in expected[-1])
+    for t, (g, want) in enumerate(zip(grads, expected, strict=True), start=1):
+        opt.step(params, g)
+        for p, w in zip(params, want, strict=True):
+            assert p.dtype == dtype
+            np.testing.assert_allclose(p, w, rtol=0, atol=t * tol, err_msg=f"step {t}")
+    assert opt.t == _STEPS
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_and_rmsprop_report_the_textbook_averages(dtype):
+    params, grads = _problem(dtype)
+    for name, attrs in (("adam", ("m", "v")), ("rmsprop", ("square_avg",))):
+        cls, settings = _RULES[name]
+        _, state = _textbook(name, settings, params, grads)
+        opt = cls(**settings)
+        for g in grads:
+            opt.step([p.copy() for p in params], g)
+        precision = 1e-5 if dtype == np.float32 else 1e-12
+        for attr, want in zip(attrs, state, strict=False):
+            for got, w in zip(getattr(opt, attr), want, strict=True):
+                np.testing.assert_allclose(got, w, rtol=precision,
+                                           atol=precision * float(np.abs(w).max()))
+
+
+@pytest.mark.parametrize("name", list(_RULES))
+def test_steps_after_the_first_allocate_no_parameter_sized_arrays(name):
+    import tracemalloc
+
+    cls, settings = _RULES[name]
+    params = [np.ones((500, 100), np.float32), np.ones(100, np.float32)]
+    grads = [np.full((500, 100), 0.01, np.float32), np.full(100, 0.01, np.float32)]
+    opt = cls(**settings, weight_decay=0.01)
+    opt.step(params, grads)  # the first step allocates the state and the scratch arrays
+    tracemalloc.start()
+    try:
+        for _ in range(3):
+            opt.step(params, grads)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < params[1].nbytes * 10 < params[0].nbytes  # far below one 500 x 100 array
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop"])
+def test_rules_without_folded_constants_equal_their_numpy_lines_bit_for_bit(name, dtype):
+    # These rules only avoid temporaries: the same correctly rounded operations in the
+    # same order as the one-line NumPy formulas of their docstrings, hence the same bits
+    # on any machine (and the same trained networks as before the rewrite).
+    cls, settings = _RULES[name]
+    lr = settings["learning_rate"]
+    params, grads = _problem(dtype)
+    mine, opt = [p.copy() for p in params], cls(**settings)
+    state = [np.zeros_like(p) for p in params]
+    for g in grads:
+        opt.step(mine, g)
+        for i, gi in enumerate(g):
+            if name == "sgd":
+                params[i] -= lr * gi
+            elif name == "rmsprop":
+                rho, eps = settings["rho"], settings["eps"]
+                state[i] *= rho
+                state[i] += (1 - rho) * (gi * gi)
+                params[i] -= lr * gi / (np.sqrt(state[i]) + eps)
+            else:
+                mu = settings["momentum"]
+                state[i] *= mu
+                state[i] -= lr * gi
+                params[i] += mu * state[i] - lr * gi if name == "nesterov" else state[i]
+    for p, want in zip(mine, params, strict=True):
+        np.testing.assert_array_equal(p, want)

@@ -8,6 +8,7 @@ from course_utils.plotting.palette import (
     OKABE_ITO,
     OPTIMIZER_COLORS,
     SPLIT_COLORS,
+    class_styles,
     color_of,
     sequential_colors,
 )
@@ -40,3 +41,12 @@ def test_color_of_finds_any_course_name_and_says_where_to_add_a_new_one():
     assert color_of("Adam") == OPTIMIZER_COLORS["Adam"]
     with pytest.raises(KeyError, match="palette.py"):
         color_of("ResNet")
+
+
+def test_class_styles_give_ten_classes_distinct_markers_and_okabe_ito_colours():
+    styles = class_styles(10)
+    assert len({marker for _, marker in styles}) == 10
+    assert {colour for colour, _ in styles} <= set(OKABE_ITO.values())
+    assert len(set(class_styles(90))) == 90
+    with pytest.raises(ValueError, match="from 1 to 90"):
+        class_styles(0)

@@ -1,5 +1,7 @@
 """The training playground, driven headlessly: set controls, call the Train callback, inspect."""
 
+import base64
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,6 +14,7 @@ from course_utils.widgets.playground import (  # noqa: E402
     L2_CHOICES,
     Settings,
     describe_run,
+    judge_run,
     make_model,
     redraw_epochs,
     training_playground,
@@ -122,9 +125,9 @@ def test_a_diverging_run_stops_early_and_says_so(data):
     pg.epochs.value = 10
     pg.train()
     assert len(pg.history_["loss"]) < 10  # stopped at the first non-finite loss
-    assert not np.isfinite(pg.history_["loss"][-1])
+    assert all(np.isfinite(pg.history_["loss"]))   # only the epochs that finished are kept
     assert pg.progress.bar_style == "danger"
-    assert "diverged" in pg.status.value
+    assert "diverged" in pg.status.value and "epoch" in pg.status.value
 
 
 def test_describe_run_reports_settings_and_last_epoch():
@@ -152,3 +155,125 @@ def test_playground_rejects_partial_or_unscaled_data(data):
         training_playground(X_tr.astype(np.float64), y_tr, X_val, y_val)
     with pytest.raises(ValueError, match="max_epochs"):
         training_playground(*data, max_epochs=500)
+
+
+# ---- failed runs: a red bar and the reason, never a green bar -----------------------------
+
+class ScriptedModel:
+    """Stands in for ``MLP``: ``fit`` replays a scripted history through the callbacks."""
+
+    def __init__(self, losses, accuracies, callbacks, raise_at=None):
+        self.losses, self.accuracies, self.callbacks = losses, accuracies, callbacks
+        self.raise_at = raise_at
+        self.history_ = {}
+
+    def fit(self, X, y, X_val=None, y_val=None):
+        self.history_ = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
+        for epoch, (loss, acc) in enumerate(zip(self.losses, self.accuracies, strict=True)):
+            if epoch == self.raise_at:
+                raise FloatingPointError(f"the loss became inf in epoch {epoch + 1}")
+            for key, value in (("loss", loss), ("accuracy", acc), ("val_loss", loss),
+                               ("val_accuracy", acc)):
+                self.history_[key].append(value)
+            for callback in self.callbacks:
+                callback.on_epoch_end(self, epoch, self.history_)
+        return self
+
+
+def scripted(monkeypatch, losses, accuracies, raise_at=None):
+    from course_utils.widgets import playground as module
+
+    monkeypatch.setattr(module, "make_model", lambda settings, seed, callbacks: ScriptedModel(
+        losses, accuracies, callbacks, raise_at))
+
+
+def test_a_loss_spike_that_ends_near_chance_is_a_failure_on_a_log_scale(playground, monkeypatch):
+    scripted(monkeypatch, [254.0, 2.4, 2.3], [0.10, 0.11, 0.12])
+    playground.epochs.value = 3
+    playground.train()
+    assert playground.progress.bar_style == "danger"
+    assert "failed" in playground.status.value and "exploded to 254" in playground.status.value
+    assert playground.log_loss.value  # ticked for the student: the spike flattens the curve
+
+
+def test_a_floating_point_error_from_fit_ends_the_run_as_a_failure_with_its_message(
+        playground, monkeypatch):
+    scripted(monkeypatch, [2.0, 1.5, 1.0], [0.5, 0.6, 0.7], raise_at=1)
+    playground.epochs.value = 3
+    playground.train()
+    assert playground.progress.bar_style == "danger"
+    assert "the loss became inf in epoch 2" in playground.status.value
+    assert "<b>failed</b> after 1 of 3 epochs" in playground.status.value
+    assert not playground.train_button.disabled
+
+
+def test_a_run_that_stays_near_chance_is_a_failure(playground, monkeypatch):
+    scripted(monkeypatch, [1.10, 1.09], [0.34, 0.35])  # three classes: chance is 33 %
+    playground.epochs.value = 2
+    playground.train()
+    assert playground.progress.bar_style == "danger" and "near chance" in playground.status.value
+
+
+def test_judge_run_names_each_way_a_run_fails_and_accepts_a_run_that_learned():
+    good = {"loss": [2.0, 0.5], "accuracy": [0.6, 0.9]}
+    assert judge_run(good, 10) is None
+    assert "diverged" in judge_run({"loss": [2.0, float("nan")], "accuracy": [0.5, 0.1]}, 10)
+    spike = judge_run({"loss": [254.0, 2.3], "accuracy": [0.1, 0.9]}, 10)
+    assert "exploded to 254 in epoch 1" in spike
+    assert "near chance" in judge_run({"loss": [2.3, 2.29], "accuracy": [0.1, 0.12]}, 10)
+    assert "near chance" in judge_run({"loss": [2.0, 1.9], "accuracy": [0.9, 0.9],
+                                       "val_loss": [2.1, 2.0], "val_accuracy": [0.1, 0.1]}, 10)
+    assert judge_run({}, 10) is None
+    with pytest.raises(ValueError, match="n_classes"):
+        judge_run(good, 1)
+
+
+# ---- the browser-facing details ---------------------------------------------------------
+
+def test_a_second_click_that_arrives_as_a_run_ends_is_ignored(playground):
+    now = [100.0]
+    playground._clock = lambda: now[0]
+    playground.epochs.value = 1
+    playground.train_button.click()
+    playground.train_button.click()  # queued while the first run was going: same instant
+    assert playground.runs_ == 1 and playground.ignored_clicks_ == 1
+    now[0] += 2.0  # a click after the student has seen the result
+    playground.train_button.click()
+    assert playground.runs_ == 2 and "Run 2:" in playground.status.value
+
+
+def test_every_control_has_a_tooltip_saying_what_it_does(playground):
+    controls = [playground.learning_rate, playground.optimizer, playground.hidden_units,
+                playground.l2, playground.dropout, playground.epochs, playground.log_loss,
+                playground.train_button, playground.progress]
+    assert all(isinstance(c.tooltip, str) and len(c.tooltip) > 20 for c in controls)
+
+
+def test_plain_text_repr_is_one_friendly_line_and_a_saved_copy_carries_the_figure(playground):
+    assert "children=" not in repr(playground) and "run the notebook" in repr(playground)
+    assert "image/png" not in playground._repr_mimebundle_()
+    playground.epochs.value = 2
+    playground.train()
+    text = repr(playground)
+    assert text.startswith("Training playground after run 1: 2 epochs, validation accuracy")
+    assert len(text) <= 110
+    bundle = playground._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_progress_names_the_epoch_and_the_plot_title_names_no_epoch(playground, monkeypatch):
+    from course_utils.widgets import playground as module
+
+    figures = []
+    real_plot = module.plot_history
+    monkeypatch.setattr(module, "plot_history",
+                        lambda h, title: figures.append(real_plot(h, title)) or figures[-1])
+    playground.epochs.value = 7
+    playground.train()
+    assert playground.progress.description == "epoch 7 of 7"
+    titles = [fig._suptitle.get_text() for fig in figures]
+    assert titles and not any("epoch" in t for t in titles)
+    playground.log_loss.value = True  # redraws the finished run with a log-scale loss axis
+    assert figures[-1].axes[0].get_yscale() == "log"
+    assert figures[-2].axes[0].get_yscale() == "linear"

@@ -46,6 +46,14 @@ def test_history_plot_without_validation_has_one_curve_per_panel():
     assert [len(ax.lines) for ax in fig.axes] == [1, 1]
 
 
+def test_history_plot_can_start_at_epoch_0_for_a_history_measured_before_training():
+    fig = plot_history(HISTORY, first_epoch=0)
+    np.testing.assert_array_equal(fig.axes[0].lines[0].get_xdata(), [0, 1, 2])
+    assert list(fig.axes[0].get_xticks()) == [0, 1, 2]
+    with pytest.raises(ValueError, match="first_epoch"):
+        plot_history(HISTORY, first_epoch=-1)
+
+
 @pytest.mark.parametrize("history", [{"loss": [1.0]}, {"loss": [], "accuracy": []},
                                      {**HISTORY, "val_loss": [0.1]}])
 def test_history_plot_rejects_incomplete_histories(history):
@@ -106,6 +114,14 @@ def test_first_layer_weights_are_28x28_images_on_one_symmetric_colour_scale():
         assert image.get_array().shape == (28, 28)
         np.testing.assert_array_equal(image.get_array(), W[:, unit].reshape(28, 28))
         assert image.get_clim() == pytest.approx((-limit, limit))
+
+
+def test_first_layer_weights_colour_bar_says_what_the_colours_measure():
+    W = np.random.default_rng(1).normal(size=(784, 4)).astype(np.float32)
+    default = show_first_layer_weights(W, n=4)
+    change = show_first_layer_weights(W, n=4, colorbar_label="change of weight in training")
+    assert default.axes[-1].get_ylabel() == "weight"
+    assert change.axes[-1].get_ylabel() == "change of weight in training"
 
 
 def test_first_layer_weights_explains_a_transposed_matrix():

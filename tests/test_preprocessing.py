@@ -10,6 +10,7 @@ from course_utils.preprocessing import (
     one_hot,
     scale_to_unit,
     stratified_split,
+    stratified_subset,
 )
 
 # --- flatten and scale_to_unit ---------------------------------------------------------------
@@ -194,3 +195,57 @@ def test_stratified_split_refuses_float_labels_and_a_missing_seed(sorted_by_clas
         stratified_split(X, y.astype(float))
     with pytest.raises(TypeError, match="seed"):
         stratified_split(X, y, seed=None)
+
+
+# --- stratified_subset -----------------------------------------------------------------------
+
+def test_stratified_subset_keeps_the_class_proportions(sorted_by_class):
+    X, y = sorted_by_class           # 50, 100, 30, 20 of 200
+    X_sub, y_sub = stratified_subset(X, y, 40, seed=0)
+    np.testing.assert_array_equal(np.bincount(y_sub), [10, 20, 6, 4])
+    np.testing.assert_array_equal(y[X_sub], y_sub)
+    assert len(np.unique(X_sub)) == 40, "no sample is drawn twice"
+
+
+def test_stratified_subset_gives_leftover_samples_to_the_largest_remainders(sorted_by_class):
+    X, y = sorted_by_class           # quotas for 11: 2.75, 5.5, 1.65, 1.1
+    _, y_sub = stratified_subset(X, y, 11, seed=0)
+    np.testing.assert_array_equal(np.bincount(y_sub), [3, 5, 2, 1])
+
+
+def test_stratified_subset_is_reproducible_shuffled_and_takes_images(sorted_by_class):
+    images = np.arange(200 * 4).reshape(200, 2, 2)
+    _, y = sorted_by_class
+    first, again = stratified_subset(images, y, 50, seed=4), stratified_subset(images, y, 50, seed=4)
+    np.testing.assert_array_equal(first[0], again[0])
+    assert first[0].shape == (50, 2, 2) and np.any(np.diff(first[1]) < 0)
+
+
+@pytest.mark.parametrize("size", [0, 201, 2.5, True, "40"])
+def test_stratified_subset_refuses_sizes_outside_1_to_n(sorted_by_class, size):
+    X, y = sorted_by_class
+    with pytest.raises(ValueError, match="size must be an integer from 1 to"):
+        stratified_subset(X, y, size)
+
+
+def test_stratified_subset_refuses_a_size_that_empties_a_class(sorted_by_class):
+    X, y = sorted_by_class
+    with pytest.raises(ValueError, match="class 3 gets none.*10 or more"):
+        stratified_subset(X, y, 4)
+
+
+def test_stratified_subset_keep_order_chooses_the_same_rows_in_their_original_order():
+    y = np.repeat(np.arange(3), [600, 300, 100])
+    X = np.arange(len(y))[:, None]
+    X_kept, y_kept = stratified_subset(X, y, 100, seed=1, keep_order=True)
+    X_shuffled, _ = stratified_subset(X, y, 100, seed=1)
+    assert np.bincount(y_kept).tolist() == [60, 30, 10]
+    assert np.all(np.diff(X_kept[:, 0]) > 0)                 # original order, no duplicates
+    np.testing.assert_array_equal(y[X_kept[:, 0]], y_kept)   # rows stay with their labels
+    np.testing.assert_array_equal(np.sort(X_shuffled[:, 0]), X_kept[:, 0])
+
+
+def test_stratified_subset_refuses_a_keep_order_that_is_not_a_bool(sorted_by_class):
+    X, y = sorted_by_class
+    with pytest.raises(TypeError, match="keep_order must be True or False"):
+        stratified_subset(X, y, 20, keep_order="yes")

@@ -5,10 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from course_utils.mlp import MLP
-from course_utils.optim import SGD
+from course_utils.optimizers import SGD
 from course_utils.sklearn_bridge import fit_fixed_epochs, matching_mlp_classifier, to_sklearn_mlp
 
 
@@ -116,3 +117,16 @@ def test_fit_fixed_epochs_lets_other_warnings_through():
     mlp = MLP(hidden_sizes=(8,), learning_rate=0.1, batch_size=1000, epochs=2, seed=0)
     with pytest.warns(UserWarning, match="batch_size"):
         fit_fixed_epochs(matching_mlp_classifier(mlp), X, y)
+
+
+def test_max_iter_warning_is_silenced_inside_the_block_only():
+    from course_utils.sklearn_bridge import max_iter_warning_silenced
+
+    X, y = _data()
+    clf = MLPClassifier((4,), solver="sgd", max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with max_iter_warning_silenced():
+            clf.fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations"):
+        clf.fit(X, y)

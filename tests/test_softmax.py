@@ -122,3 +122,12 @@ def test_functions_do_not_modify_their_inputs():
 def test_bad_inputs_raise_clear_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("function", [cross_entropy, cross_entropy_grad, softmax_cross_entropy])
+@pytest.mark.parametrize("targets", [np.array([], dtype=np.int64), np.zeros((0, 3))],
+                         ids=["labels", "one-hot"])
+def test_an_empty_batch_is_refused_instead_of_giving_nan(function, targets):
+    # the mean over zero samples is 0/0: say so where the empty batch comes in
+    with pytest.raises(ValueError, match=r"empty batch.*shape \(0, 3\)"):
+        function(np.zeros((0, 3)), targets)

@@ -1,35 +1,45 @@
 """Checks for the exercises of notebook 02, *Softmax and cross-entropy*.
 
-Three exercises, each compared with the course's reference in
-:mod:`course_utils.softmax`:
+Four exercises, compared with the course's references in :mod:`course_utils.softmax` and
+:mod:`course_utils.binary_cross_entropy`:
 
-* ``softmax(logits)``: ``(n, k)`` logits -> ``(n, k)`` probabilities, numerically stable;
-* ``cross_entropy(logits, labels)``: mean cross-entropy over the batch, from logits and
+* 2.1 ``softmax(logits)``: ``(n, k)`` logits -> ``(n, k)`` probabilities, numerically stable;
+* 2.2 ``cross_entropy(logits, labels)``: the mean cross-entropy of a batch, from logits and
   integer labels, without ``log(0)``;
-* ``cross_entropy_grad(logits, labels)``: its gradient with respect to the logits,
-  ``(softmax(logits) - one_hot(labels)) / n``.
+* 2.3 ``cross_entropy_grad(logits, labels)``: its gradient with respect to the logits,
+  ``(softmax(logits) - one_hot(labels)) / n``;
+* 2.4 ``sigmoid_bce_grad(logits, targets)``: the gradient of the mean binary cross-entropy of
+  a sigmoid output, ``(sigmoid(z) - y) / n``, which the student derives.
 
-Each check first uses small, harmless logits (to catch wrong axes, wrong scaling,
-a missing or extra softmax), then logits of size 1,000 (to catch overflow and
-``log(0)``). The mistakes are recognised by recomputing what the mistaken code
-returns; see :mod:`course_utils.checks.feedback`.
+Each check runs the student's function on small, harmless logits (wrong axes, wrong scaling, a
+missing or extra softmax), then on logits of size 1,000 (overflow and ``log(0)``), with batch
+sizes and numbers of classes other than the notebook's (a 10 written into the code is named).
+Each mistake is one :class:`~course_utils.checks.feedback.Mistake`: the mistaken code, run on
+the check's inputs to recognise it and by the test suite as a wrong solution
+(:mod:`course_utils.checks.ch01` explains the pattern).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from course_utils.binary_cross_entropy import binary_cross_entropy_grad as _reference_bce_grad
+from course_utils.binary_cross_entropy import sigmoid as _sigmoid
 from course_utils.checks.feedback import (
+    IGNORES_ARGUMENT,
+    MODIFIED_INPUT,
     Exercise,
     Feedback,
-    KnownMistake,
+    Mistake,
+    Status,
     call_student,
     compare_arrays,
     diagnose,
+    require_dependence,
+    stop,
 )
 from course_utils.softmax import cross_entropy as _reference_cross_entropy
 from course_utils.softmax import cross_entropy_grad as _reference_cross_entropy_grad
-from course_utils.softmax import log_softmax as _log_softmax
 from course_utils.softmax import softmax as _reference_softmax
 
 # ---------------------------------------------------------------- test inputs
@@ -45,6 +55,13 @@ def _small_labels() -> np.ndarray:
     return np.array([2, 0, 3, 1, 1, 0], dtype=np.int64)
 
 
+def _ten_class_logits() -> tuple[np.ndarray, np.ndarray]:
+    """(5, 10) float32 logits, the first row exactly 0 (a uniform prediction), and labels."""
+    logits = np.random.default_rng(5).normal(scale=2.0, size=(5, 10)).astype(np.float32)
+    logits[0] = 0.0
+    return logits, np.array([4, 9, 0, 4, 7], dtype=np.int64)
+
+
 def _large_logits() -> np.ndarray:
     """(3, 4) float32 logits around +1000, -1000 and 0.
 
@@ -58,6 +75,13 @@ def _large_logits() -> np.ndarray:
                      [0.0, 1.0, 2.0, -1.0]], dtype=np.float32)
 
 
+def _wide_logits() -> np.ndarray:
+    """(2, 2) float32 rows that span 2,000 and 1,800: shifted by anything but the row's
+    maximum (its mean, its minimum), the larger exponent still overflows, even in float64,
+    and the softmax gives NaN where the probability is 1."""
+    return np.array([[-1000.0, 1000.0], [800.0, -1000.0]], dtype=np.float32)
+
+
 def _confident_logits() -> tuple[np.ndarray, np.ndarray]:
     """(3, 4) float32 logits whose first row is confidently *wrong* (the label's logit
     is 1,000 below the largest), plus their labels. The correct loss is about 333.4.
@@ -69,27 +93,7 @@ def _confident_logits() -> tuple[np.ndarray, np.ndarray]:
     return logits, np.array([0, 0, 2], dtype=np.int64)
 
 
-# ---------------------------------------------------------------- what mistaken code computes
-
-
-def _softmax_along(z: np.ndarray, axis: int | None) -> np.ndarray:
-    """Stable softmax normalised along ``axis`` (None: over the whole array)."""
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
-
-
-def _naive_softmax(z: np.ndarray) -> np.ndarray:
-    """exp(z) / sum(exp(z)) per row, without subtracting the maximum (overflows)."""
-    e = np.exp(np.asarray(z))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _global_max_softmax(z: np.ndarray) -> np.ndarray:
-    """Subtracts the maximum of the whole array instead of each row's maximum."""
-    z = np.asarray(z)
-    e = np.exp(z - z.max())
-    return e / e.sum(axis=1, keepdims=True)
+# ---------------------------------------------------------------- pieces of mistaken code
 
 
 def _quietly(mistaken_fn):
@@ -103,142 +107,158 @@ def _quietly(mistaken_fn):
     return wrapped
 
 
-def _one_hot(labels: np.ndarray, k: int) -> np.ndarray:
-    return np.eye(k)[np.asarray(labels)]
+def _exp_normalised(z, axis=1, shift=None):
+    """exp(z - shift) / its sum along ``axis``; ``shift`` defaults to the maximum along it."""
+    shift = np.max(z, axis=axis, keepdims=True) if shift is None else shift
+    e = np.exp(z - shift)
+    return e / np.sum(e, axis=axis, keepdims=True)
 
 
-def _picked(values: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def _log_softmax(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _picked(values, labels):
     """values[i, labels[i]] for every row i."""
     return values[np.arange(len(labels)), labels]
 
 
-def _ce_from_probabilities(p: np.ndarray, labels: np.ndarray) -> float:
-    """-mean(log p[i, y_i]): right only if p are probabilities computed without underflow."""
-    return float(-np.mean(np.log(_picked(p, labels))))
+def _one_hot(labels, k):
+    return np.eye(k)[labels]
 
 
-def _split(mistakes: list[KnownMistake], names: set[str]):
-    """(mistakes not in ``names``, mistakes in ``names``): the first group is looked for
-    on small logits, the second (overflow and log(0)) on logits of size 1000, where two
+#: Named when a function that ran with 10 classes crashes with another number of them.
+_TEN_CLASSES = "works only for 10 classes"
+
+
+def _stop_unless_any_number_of_classes(exercise, student_fn, logits, labels):
+    """A function that ran with 10 classes and crashes with ``k`` has the 10 written into it
+    (``np.eye(10)``, ``reshape(-1, 10)``): name that instead of showing the crash."""
+    probe = diagnose(exercise, lambda: call_student(exercise, student_fn, logits, labels)
+                     is None or "ran")
+    if probe.status is Status.ERROR:
+        k = logits.shape[1]
+        stop(exercise, Status.MISTAKE,
+             f"Your function works with 10 classes but crashes with {k}: "
+             f"{probe.message.splitlines()[0]} The number 10 is written into the code "
+             "(np.eye(10), a reshape to 10 columns, a range(10)); the check also tries batches "
+             f"of {k} classes, as a dataset with other classes would.",
+             hint="Take the number of classes from the logits: k = logits.shape[1].",
+             mistake=_TEN_CLASSES)
+
+
+def _split(mistakes, names):
+    """(mistakes not in ``names``, mistakes in ``names``): the first group is looked for on
+    small logits, the second (overflow and log(0)) on logits of size 1000, where two
     different bugs could otherwise both produce inf or NaN."""
     return ([m for m in mistakes if m.name not in names],
             [m for m in mistakes if m.name in names])
 
 
-# ---------------------------------------------------------------- exercise 2.1: softmax
+# ================================================================ 2.1 softmax
 
 _SOFTMAX = "softmax"
 
 _WRONG_AXIS = "softmax along the wrong axis"
-_WHOLE_ARRAY_SUM = "divided by the sum of the whole array"
-_NOT_NORMALISED = "exponentials not normalised"
 _NO_MAX_SUBTRACTION = "no max subtraction (overflow)"
 _GLOBAL_MAX = "subtracted the maximum of the whole array"
 _LOG_OF_PROBS = "log of softmax probabilities instead of log-softmax"
 
-#: Mistakes that only show on large logits (all three exercises use these names).
+#: Mistakes that only show on large logits (the three exercises use these names).
 _OVERFLOW_MISTAKES = {_NO_MAX_SUBTRACTION, _GLOBAL_MAX, _LOG_OF_PROBS}
 
 
-def _softmax_mistakes() -> list[KnownMistake]:
-    return [
-        KnownMistake(
-            name=_WRONG_AXIS,
-            explanation="Your columns sum to 1, not your rows: the softmax was normalised over "
-                        "the samples (axis 0) instead of over the classes (axis 1). Each row is "
-                        "one sample and must become a probability distribution over its classes.",
-            hint="Use axis=1 (or axis=-1) with keepdims=True in both np.max and np.sum.",
-            compute=lambda z: _softmax_along(z, axis=0),
-        ),
-        KnownMistake(
-            name=_WHOLE_ARRAY_SUM,
-            explanation="All entries of your array together sum to 1: np.sum without an axis "
-                        "adds up the exponentials of every sample, so each sample's "
-                        "probabilities shrink by a factor of about the batch size.",
-            hint="Sum each row separately: np.sum(e, axis=1, keepdims=True).",
-            compute=lambda z: _softmax_along(z, axis=None),
-        ),
-        KnownMistake(
-            name=_NOT_NORMALISED,
-            explanation="You returned the exponentials (after any shift) without dividing by "
-                        "their sum, so the rows do not sum to 1.",
-            hint="Divide each row by its sum: e / np.sum(e, axis=1, keepdims=True).",
-            compute=lambda z: np.exp(np.asarray(z, np.float64)
-                                     - np.max(z, axis=1, keepdims=True)),
-        ),
-        KnownMistake(
-            name=_NO_MAX_SUBTRACTION,
-            explanation="On logits around +1000 and -1000 your softmax returns NaN: np.exp(1000) "
-                        "overflows to inf and inf / inf is NaN; np.exp(-1000) underflows to 0 "
-                        "and 0 / 0 is NaN. Small logits hide this bug.",
-            hint="Subtract each row's maximum before np.exp: softmax(z - c) equals softmax(z) "
-                 "for any constant c, and after the shift the largest exponent is exp(0) = 1.",
-            compute=_naive_softmax,
-        ),
-        KnownMistake(
-            name=_GLOBAL_MAX,
-            explanation="On a batch with one row around +1000 and others around 0 and -1000, "
-                        "your softmax returns NaN in the other rows: you subtracted the largest "
-                        "logit of the whole batch, so their exponentials all underflow to 0 and "
-                        "0 / 0 is NaN.",
-            hint="Subtract each row's own maximum: np.max(z, axis=1, keepdims=True).",
-            compute=_global_max_softmax,
-        ),
-    ]
-
-
-def _diagnose_softmax(student_fn) -> Feedback:
-    def procedure() -> str:
-        shape_mistakes, overflow_mistakes = _split(_softmax_mistakes(), _OVERFLOW_MISTAKES)
-        for logits, mistakes, what in [
-            (_small_logits(), shape_mistakes, "the probabilities for small logits"),
-            (_large_logits(), overflow_mistakes, "the probabilities for logits around ±1000"),
-        ]:
-            got = call_student(_SOFTMAX, student_fn, logits)
-            compare_arrays(_SOFTMAX, got, np.asarray(_reference_softmax(logits)),
-                           inputs=(logits,), mistakes=mistakes, what=what)
-        return "Rows sum to 1, and logits of ±1000 give finite probabilities (no overflow)."
-
-    return diagnose(_SOFTMAX, procedure)
-
-
-def _wrong_softmax_axis(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-def _wrong_softmax_whole_sum(z):
-    e = np.exp(z - np.max(z))
-    return e / np.sum(e)
-
-
-def _wrong_softmax_not_normalised(z):
-    return np.exp(z - z.max(axis=1, keepdims=True))
-
-
 @_quietly
-def _wrong_softmax_no_max(z):
+def _naive_softmax(z):
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
 
 
-@_quietly
-def _wrong_softmax_global_max(z):
-    e = np.exp(z - np.max(z))
+def _softmax_in_place(z):
+    z -= z.max(axis=1, keepdims=True)     # shifts the caller's logits
+    e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+SOFTMAX_MISTAKES = [
+    Mistake(
+        _WRONG_AXIS,
+        "Your columns sum to 1, not your rows: the softmax was normalised over the samples "
+        "(axis 0) instead of over the classes (axis 1). Each row is one sample and must become "
+        "a probability distribution over its classes.",
+        "Use axis=1 (or axis=-1) with keepdims=True in both np.max and np.sum.",
+        wrong=lambda z: _exp_normalised(z, axis=0),
+    ),
+    Mistake(
+        "divided by the sum of the whole array",
+        "All entries of your array together sum to 1: np.sum without an axis adds up the "
+        "exponentials of every sample, so each sample's probabilities shrink by a factor of "
+        "about the batch size.",
+        "Sum each row separately: np.sum(e, axis=1, keepdims=True).",
+        wrong=lambda z: _exp_normalised(z, axis=None),
+    ),
+    Mistake(
+        "exponentials not normalised",
+        "You returned the exponentials (after any shift) without dividing by their sum, so the "
+        "rows do not sum to 1.",
+        "Divide each row by its sum: e / np.sum(e, axis=1, keepdims=True).",
+        wrong=lambda z: np.exp(z - z.max(axis=1, keepdims=True)),
+    ),
+    Mistake(
+        _NO_MAX_SUBTRACTION,
+        "On logits around +1000 and -1000 your softmax returns NaN: np.exp(1000) overflows to "
+        "inf and inf / inf is NaN; np.exp(-1000) underflows to 0 and 0 / 0 is NaN. Small logits "
+        "hide this bug.",
+        "Subtract each row's maximum before np.exp: softmax(z - c) equals softmax(z) for any "
+        "constant c, and after the shift the largest exponent is exp(0) = 1.",
+        wrong=_naive_softmax,
+    ),
+    Mistake(
+        _GLOBAL_MAX,
+        "On a batch with one row around +1000 and others around 0 and -1000, your softmax "
+        "returns NaN in the other rows: you subtracted the largest logit of the whole batch, so "
+        "their exponentials all underflow to 0 and 0 / 0 is NaN.",
+        "Subtract each row's own maximum: np.max(z, axis=1, keepdims=True).",
+        wrong=_quietly(lambda z: _exp_normalised(z, shift=np.max(z))),
+    ),
+]
+
+_MEAN_SHIFT = Mistake(
+    "subtracted the row's mean (or minimum) instead of its maximum",
+    "On a row that holds both -1000 and +1000 your softmax returns NaN: after subtracting the "
+    "row's mean (or minimum), its largest logit is still 1000 or more above the shift, and "
+    "exp(1000) overflows. Any shift leaves the softmax unchanged mathematically, but only the "
+    "maximum makes every exponent at most exp(0) = 1.",
+    "Subtract np.max(z, axis=1, keepdims=True).",
+    wrong=_quietly(lambda z: _exp_normalised(z, shift=np.mean(z, axis=1, keepdims=True))),
+)
+
+
+def _diagnose_softmax(student_fn) -> Feedback:
+    def procedure() -> str:
+        shape_mistakes, overflow_mistakes = _split(SOFTMAX_MISTAKES, _OVERFLOW_MISTAKES)
+        zero_row_logits = _ten_class_logits()[0]
+        for logits, mistakes, what in [
+            (_small_logits(), shape_mistakes, "the probabilities for small logits"),
+            (zero_row_logits, shape_mistakes, "the probabilities for 10 classes"),
+            (_large_logits(), overflow_mistakes, "the probabilities for logits around ±1000"),
+            (_wide_logits(), [_MEAN_SHIFT], "the probabilities for rows from -1000 to 1000"),
+        ]:
+            got = call_student(_SOFTMAX, student_fn, logits)
+            compare_arrays(_SOFTMAX, got, np.asarray(_reference_softmax(logits)),
+                           inputs=(logits,), mistakes=mistakes, what=what, probabilities=True)
+        return "Rows sum to 1, and logits of ±1000 give finite probabilities (no overflow)."
+
+    return diagnose(_SOFTMAX, procedure)
 
 
 SOFTMAX = Exercise(
     name=_SOFTMAX,
     reference=_reference_softmax,
     diagnosis=_diagnose_softmax,
-    wrong_solutions={
-        _WRONG_AXIS: _wrong_softmax_axis,
-        _WHOLE_ARRAY_SUM: _wrong_softmax_whole_sum,
-        _NOT_NORMALISED: _wrong_softmax_not_normalised,
-        _NO_MAX_SUBTRACTION: _wrong_softmax_no_max,
-        _GLOBAL_MAX: _wrong_softmax_global_max,
-    },
+    mistakes=[*SOFTMAX_MISTAKES, _MEAN_SHIFT],
+    wrong_solutions={MODIFIED_INPUT: _softmax_in_place},
 )
 
 
@@ -247,201 +267,151 @@ def check_softmax(student_fn):
     return SOFTMAX.check(student_fn)
 
 
-# ---------------------------------------------------------------- exercise 2.2: cross-entropy
+# ================================================================ 2.2 cross-entropy
 
 _CROSS_ENTROPY = "cross_entropy"
 
-_CE_MISSING_SOFTMAX = "missing softmax (logits used as probabilities)"
-_CE_EXTRA_SOFTMAX = "softmax applied twice"
-_CE_SUM = "sum instead of mean over the batch"
-_CE_PER_SAMPLE = "per-sample losses returned, not their mean"
-_CE_OVER_CLASSES = "averaged over the classes as well"
-_CE_SIGN = "missing minus sign"
-_CE_FANCY_INDEX = "p[:, labels] instead of p[np.arange(n), labels]"
-_CE_WRONG_AXIS = "softmax along the wrong axis"
-_CE_LOG_OF_PROBS = _LOG_OF_PROBS
-_CE_NO_MAX = _NO_MAX_SUBTRACTION
+
+@_quietly
+def _ce_logits_as_probabilities(z, y):
+    return -np.mean(np.log(_picked(z, y)))
 
 
-def _cross_entropy_mistakes() -> list[KnownMistake]:
-    def ref(z, y):
-        return float(_reference_cross_entropy(z, y))
+def _ce_softmax_twice(z, y):
+    p = np.exp(_log_softmax(z))
+    return -np.mean(_picked(_log_softmax(p), y))
 
-    return [
-        KnownMistake(
-            name=_CE_MISSING_SOFTMAX,
-            explanation="Your loss equals -mean(log(logits[i, y_i])): the logits were used as "
-                        "if they were probabilities. Logits are unnormalised scores (they can "
-                        "be negative, or larger than 1); the softmax turns them into "
-                        "probabilities.",
-            hint="Take the log-softmax of the logits first, then pick each sample's entry.",
-            compute=lambda z, y: -np.mean(np.log(_picked(np.asarray(z, np.float64), y))),
-        ),
-        KnownMistake(
-            name=_CE_EXTRA_SOFTMAX,
-            explanation="Your loss equals the cross-entropy of softmax(logits), as if the "
-                        "inputs were logits again: a softmax was applied twice. Probabilities "
-                        "are all between 0 and 1, so a second softmax squashes them towards "
-                        "uniform and the loss hardly depends on the prediction any more. (The "
-                        "same happens when probabilities are passed to a function that expects "
-                        "logits.)",
-            hint="Apply the softmax (or log-softmax) once, to the raw logits.",
-            compute=lambda z, y: ref(np.asarray(_softmax_along(z, axis=1), np.float32), y),
-        ),
-        KnownMistake(
-            name=_CE_SUM,
-            explanation="Your loss is n times too large: it is the sum of the per-sample losses "
-                        "instead of their mean. With a sum, the size of the gradient (and so "
-                        "the right learning rate) changes with the batch size.",
-            hint="Use np.mean over the per-sample losses (or divide the sum by n).",
-            compute=lambda z, y: len(y) * ref(z, y),
-        ),
-        KnownMistake(
-            name=_CE_PER_SAMPLE,
-            explanation="You returned one loss per sample, shape (n,). The training loss is a "
-                        "single number: the mean of these.",
-            hint="Return np.mean(per_sample_losses).",
-            compute=lambda z, y: -_picked(np.asarray(_log_softmax(z), np.float64), y),
-        ),
-        KnownMistake(
-            name=_CE_OVER_CLASSES,
-            explanation="Your loss is k times too small (k = number of classes): you took the "
-                        "mean of one_hot * log(p) over all n * k entries. The sum over classes "
-                        "picks each sample's one term; only the samples are averaged.",
-            hint="Sum over the classes (axis=1), then take the mean over the samples.",
-            compute=lambda z, y: ref(z, y) / np.shape(z)[1],
-        ),
-        KnownMistake(
-            name=_CE_SIGN,
-            explanation="Your loss is negative: it is mean(log p[i, y_i]) without the minus "
-                        "sign. log p is at most 0, so the cross-entropy -log p is at least 0.",
-            hint="Negate: loss = -mean(log p[i, y_i]).",
-            compute=lambda z, y: -ref(z, y),
-        ),
-        KnownMistake(
-            name=_CE_FANCY_INDEX,
-            explanation="Your loss averages log p[i, y_j] over every pair (i, j): indexing with "
-                        "p[:, labels] gives an (n, n) array, not one entry per sample.",
-            hint="Pick one entry per row: p[np.arange(len(labels)), labels].",
-            compute=lambda z, y: -np.mean(np.asarray(_log_softmax(z), np.float64)[:, y]),
-        ),
-        KnownMistake(
-            name=_CE_WRONG_AXIS,
-            explanation="Your loss matches a softmax normalised over the samples (axis 0) "
-                        "instead of over the classes (axis 1).",
-            hint="Normalise along axis=1: each row is one sample.",
-            compute=lambda z, y: _ce_from_probabilities(_softmax_along(z, axis=0), y),
-        ),
-        KnownMistake(
-            name=_CE_LOG_OF_PROBS,
-            explanation="For a confidently wrong prediction (the correct class's logit 1000 "
-                        "below the largest), your loss is inf: softmax gives exactly 0 for that "
-                        "class (exp(-1000) underflows), and log(0) = -inf. The correct loss is "
-                        "finite, about 333.",
-            hint="Compute log p directly with log-softmax: z - max - log(sum(exp(z - max))). "
-                 "It never takes the log of an underflowed 0.",
-            compute=lambda z, y: _ce_from_probabilities(np.asarray(_reference_softmax(z)), y),
-        ),
-        KnownMistake(
-            name=_CE_NO_MAX,
-            explanation="On logits of 1000 and 2000 your loss is NaN: np.exp overflows to inf, "
-                        "and inf / inf is NaN.",
-            hint="Subtract each row's maximum before np.exp (the log-sum-exp trick).",
-            compute=lambda z, y: _ce_from_probabilities(_naive_softmax(z), y),
-        ),
-    ]
+
+@_quietly
+def _ce_log_of_probabilities(z, y):
+    p = np.exp(_log_softmax(z))
+    return -np.mean(np.log(_picked(p, y)))
+
+
+@_quietly
+def _ce_naive(z, y):
+    return -np.mean(np.log(_picked(_naive_softmax(z), y)))
+
+
+def _ce_shifts_in_place(z, y):
+    z -= z.max(axis=1, keepdims=True)    # shifts the caller's logits
+    return -np.mean(_picked(z - np.log(np.exp(z).sum(axis=1, keepdims=True)), y))
+
+
+CROSS_ENTROPY_MISTAKES = [
+    Mistake(
+        "missing softmax (logits used as probabilities)",
+        "Your loss equals -mean(log(logits[i, y_i])): the logits were used as if they were "
+        "probabilities. Logits are unnormalised scores (they can be negative, or larger than "
+        "1); the softmax turns them into probabilities.",
+        "Take the log-softmax of the logits first, then pick each sample's entry.",
+        wrong=_ce_logits_as_probabilities,
+    ),
+    Mistake(
+        "softmax applied twice",
+        "Your loss equals the cross-entropy of softmax(logits), as if the inputs were logits "
+        "again: a softmax was applied twice. Probabilities are all between 0 and 1, so a second "
+        "softmax squashes them towards uniform and the loss hardly depends on the prediction "
+        "any more. (The same happens when probabilities are passed to a function that expects "
+        "logits.)",
+        "Apply the softmax (or log-softmax) once, to the raw logits.",
+        wrong=_ce_softmax_twice,
+    ),
+    Mistake(
+        "sum instead of mean over the batch",
+        "Your loss is n times too large: it is the sum of the per-sample losses instead of "
+        "their mean. With a sum, the size of the gradient (and so the right learning rate) "
+        "changes with the batch size.",
+        "Use np.mean over the per-sample losses (or divide the sum by n).",
+        wrong=lambda z, y: -np.sum(_picked(_log_softmax(z), y)),
+    ),
+    Mistake(
+        "per-sample losses returned, not their mean",
+        "You returned one loss per sample, shape (n,). The training loss is a single number: "
+        "the mean of these.",
+        "Return np.mean(per_sample_losses).",
+        wrong=lambda z, y: -_picked(_log_softmax(z), y),
+    ),
+    Mistake(
+        "averaged over the classes as well",
+        "Your loss is k times too small (k = number of classes): you took the mean of "
+        "one_hot * log(p) over all n * k entries. The sum over classes picks each sample's one "
+        "term; only the samples are averaged.",
+        "Sum over the classes (axis=1), then take the mean over the samples.",
+        wrong=lambda z, y: -np.mean(_one_hot(y, z.shape[1]) * _log_softmax(z)),
+    ),
+    Mistake(
+        "missing minus sign",
+        "Your loss is negative: it is mean(log p[i, y_i]) without the minus sign. log p is at "
+        "most 0, so the cross-entropy -log p is at least 0.",
+        "Negate: loss = -mean(log p[i, y_i]).",
+        wrong=lambda z, y: np.mean(_picked(_log_softmax(z), y)),
+    ),
+    Mistake(
+        "p[:, labels] instead of p[np.arange(n), labels]",
+        "Your loss averages log p[i, y_j] over every pair (i, j): indexing with p[:, labels] "
+        "gives an (n, n) array, not one entry per sample.",
+        "Pick one entry per row: p[np.arange(len(labels)), labels].",
+        wrong=lambda z, y: -np.mean(_log_softmax(z)[:, y]),
+    ),
+    Mistake(
+        _WRONG_AXIS,
+        "Your loss matches a softmax normalised over the samples (axis 0) instead of over the "
+        "classes (axis 1).",
+        "Normalise along axis=1: each row is one sample.",
+        wrong=lambda z, y: -np.mean(np.log(_picked(_exp_normalised(z, axis=0), y))),
+    ),
+    Mistake(
+        _LOG_OF_PROBS,
+        "For a confidently wrong prediction (the correct class's logit 1000 below the largest), "
+        "your loss is inf: softmax gives exactly 0 for that class (exp(-1000) underflows), and "
+        "log(0) = -inf. The correct loss is finite, about 333.",
+        "Compute log p directly with log-softmax: z - max - log(sum(exp(z - max))). It never "
+        "takes the log of an underflowed 0.",
+        wrong=_ce_log_of_probabilities,
+    ),
+    Mistake(
+        _NO_MAX_SUBTRACTION,
+        "On logits of 1000 and 2000 your loss is NaN: np.exp overflows to inf, and inf / inf "
+        "is NaN.",
+        "Subtract each row's maximum before np.exp (the log-sum-exp trick).",
+        wrong=_ce_naive,
+    ),
+]
 
 
 def _diagnose_cross_entropy(student_fn) -> Feedback:
     def procedure() -> str:
-        scale_mistakes, overflow_mistakes = _split(_cross_entropy_mistakes(), _OVERFLOW_MISTAKES)
+        scale_mistakes, overflow_mistakes = _split(CROSS_ENTROPY_MISTAKES, _OVERFLOW_MISTAKES)
+        ten_logits, ten_labels = _ten_class_logits()
         confident_logits, confident_labels = _confident_logits()
-        for logits, labels, mistakes, what in [
-            (_small_logits(), _small_labels(), scale_mistakes, "the loss for small logits"),
-            (confident_logits, confident_labels, overflow_mistakes,
-             "the loss for a confidently wrong prediction"),
-        ]:
+        stages = [(ten_logits, ten_labels, scale_mistakes, "the loss for 10 classes"),
+                  (_small_logits(), _small_labels(), scale_mistakes, "the loss for small logits"),
+                  (confident_logits, confident_labels, overflow_mistakes,
+                   "the loss for a confidently wrong prediction")]
+        for i, (logits, labels, mistakes, what) in enumerate(stages):
+            if i:
+                _stop_unless_any_number_of_classes(_CROSS_ENTROPY, student_fn, logits, labels)
             got = call_student(_CROSS_ENTROPY, student_fn, logits, labels)
             expected = np.asarray(_reference_cross_entropy(logits, labels), dtype=np.float64)
             compare_arrays(_CROSS_ENTROPY, got, expected, inputs=(logits, labels),
                            mistakes=mistakes, what=what)
-        return ("The mean loss is right, also for a confidently wrong prediction "
-                "(finite, no log(0)).")
+        return ("The mean loss is right for any number of classes, also for a confidently "
+                "wrong prediction (finite, no log(0)).")
 
     return diagnose(_CROSS_ENTROPY, procedure)
 
 
-def _stable_log_softmax(z):
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-@_quietly
-def _wrong_ce_missing_softmax(z, y):
-    return -np.mean(np.log(z[np.arange(len(y)), y]))
-
-
-def _wrong_ce_extra_softmax(z, y):
-    p = np.exp(_stable_log_softmax(z))
-    return -np.mean(_stable_log_softmax(p)[np.arange(len(y)), y])
-
-
-def _wrong_ce_sum(z, y):
-    return -np.sum(_stable_log_softmax(z)[np.arange(len(y)), y])
-
-
-def _wrong_ce_per_sample(z, y):
-    return -_stable_log_softmax(z)[np.arange(len(y)), y]
-
-
-def _wrong_ce_over_classes(z, y):
-    one_hot = np.eye(z.shape[1])[y]
-    return -np.mean(one_hot * _stable_log_softmax(z))
-
-
-def _wrong_ce_sign(z, y):
-    return np.mean(_stable_log_softmax(z)[np.arange(len(y)), y])
-
-
-def _wrong_ce_fancy_index(z, y):
-    return -np.mean(_stable_log_softmax(z)[:, y])
-
-
-def _wrong_ce_axis(z, y):
-    shifted = z - z.max(axis=0, keepdims=True)
-    p = np.exp(shifted) / np.exp(shifted).sum(axis=0, keepdims=True)
-    return -np.mean(np.log(p[np.arange(len(y)), y]))
-
-
-@_quietly
-def _wrong_ce_log_of_probs(z, y):
-    p = np.exp(_stable_log_softmax(z))
-    return -np.mean(np.log(p[np.arange(len(y)), y]))
-
-
-@_quietly
-def _wrong_ce_no_max(z, y):
-    e = np.exp(z)
-    p = e / e.sum(axis=1, keepdims=True)
-    return -np.mean(np.log(p[np.arange(len(y)), y]))
+def _ce_ten_one_hot_columns(z, y):
+    return -np.mean(np.sum(np.eye(10)[y] * _log_softmax(z), axis=1))
 
 
 CROSS_ENTROPY = Exercise(
     name=_CROSS_ENTROPY,
     reference=_reference_cross_entropy,
     diagnosis=_diagnose_cross_entropy,
-    wrong_solutions={
-        _CE_MISSING_SOFTMAX: _wrong_ce_missing_softmax,
-        _CE_EXTRA_SOFTMAX: _wrong_ce_extra_softmax,
-        _CE_SUM: _wrong_ce_sum,
-        _CE_PER_SAMPLE: _wrong_ce_per_sample,
-        _CE_OVER_CLASSES: _wrong_ce_over_classes,
-        _CE_SIGN: _wrong_ce_sign,
-        _CE_FANCY_INDEX: _wrong_ce_fancy_index,
-        _CE_WRONG_AXIS: _wrong_ce_axis,
-        _CE_LOG_OF_PROBS: _wrong_ce_log_of_probs,
-        _CE_NO_MAX: _wrong_ce_no_max,
-    },
+    mistakes=CROSS_ENTROPY_MISTAKES,
+    wrong_solutions={_TEN_CLASSES: _ce_ten_one_hot_columns, MODIFIED_INPUT: _ce_shifts_in_place},
 )
 
 
@@ -450,209 +420,139 @@ def check_cross_entropy(student_fn):
     return CROSS_ENTROPY.check(student_fn)
 
 
-# ---------------------------------------------------------------- exercise 2.3: gradient
+# ================================================================ 2.3 the gradient
 
 _GRAD = "cross_entropy_grad"
-
-_G_NO_1_OVER_N = "gradient not divided by the batch size"
-_G_EXTRA_1_OVER_N = "divided by the batch size twice"
-_G_MISSING_SOFTMAX = "missing softmax (logits used as probabilities)"
-_G_EXTRA_SOFTMAX = "softmax applied twice"
-_G_EXTRA_DERIVATIVE = "extra activation derivative at the output"
-_G_EXTRA_DERIVATIVE_NO_N = "extra activation derivative at the output, and no 1/n"
-_G_SIGN = "wrong sign (y - p instead of p - y)"
-_G_WRONG_AXIS = "softmax along the wrong axis"
-_G_TRANSPOSED = "gradient transposed"
-_G_NO_MAX = _NO_MAX_SUBTRACTION
-
 _GRAD_FORMULA = "dL/dz = (softmax(z) - one_hot(y)) / n"
 
 
-def _grad_mistakes() -> list[KnownMistake]:
-    def p_minus_y(z, y, softmax=lambda z: _softmax_along(z, axis=1)):
-        return softmax(z) - _one_hot(y, np.shape(z)[1])
-
-    return [
-        KnownMistake(
-            name=_G_NO_1_OVER_N,
-            explanation="Your gradient is n times too large (n = batch size): it is p - y, the "
-                        "gradient of the *sum* of the per-sample losses. The loss is their mean, "
-                        "so every sample's gradient is divided by n.",
-            hint=f"Divide by the number of samples: {_GRAD_FORMULA}.",
-            compute=lambda z, y: p_minus_y(z, y),
-        ),
-        KnownMistake(
-            name=_G_EXTRA_1_OVER_N,
-            explanation="Your gradient is n times too small: it was divided by the batch size "
-                        "twice (for example once here and once more when averaging later).",
-            hint=f"Divide by n exactly once: {_GRAD_FORMULA}.",
-            compute=lambda z, y: p_minus_y(z, y) / len(y) ** 2,
-        ),
-        KnownMistake(
-            name=_G_MISSING_SOFTMAX,
-            explanation="Your gradient equals (logits - y) / n: the logits were used in place of "
-                        "the probabilities p = softmax(logits).",
-            hint="Compute p = softmax(logits) first.",
-            compute=lambda z, y: (np.asarray(z, np.float64)
-                                  - _one_hot(y, np.shape(z)[1])) / len(y),
-        ),
-        KnownMistake(
-            name=_G_EXTRA_SOFTMAX,
-            explanation="Your gradient equals (softmax(softmax(logits)) - y) / n: a softmax was "
-                        "applied twice (or the function received probabilities where it "
-                        "expects logits).",
-            hint="Apply the softmax once, to the raw logits.",
-            compute=lambda z, y: p_minus_y(_softmax_along(z, axis=1), y) / len(y),
-        ),
-        KnownMistake(
-            name=_G_EXTRA_DERIVATIVE,
-            explanation="Your gradient equals (p - y) * p * (1 - p) / n: it multiplies by a "
-                        "further activation derivative at the output. That factor belongs to a "
-                        "sigmoid output trained with squared error. For softmax with "
-                        "cross-entropy the softmax Jacobian is already inside p - y; "
-                        "multiplying again makes the gradient almost vanish exactly where the "
-                        "model is confidently wrong (p near 0 or 1).",
-            hint=f"Drop the extra factor: {_GRAD_FORMULA}.",
-            compute=lambda z, y: _with_extra_derivative(z, y) / len(y),
-        ),
-        KnownMistake(
-            name=_G_EXTRA_DERIVATIVE_NO_N,
-            explanation="Your gradient equals (p - y) * p * (1 - p): an extra activation "
-                        "derivative at the output (that factor belongs to a sigmoid output "
-                        "with squared error, not to softmax with cross-entropy), and no "
-                        "division by the batch size.",
-            hint=f"Drop the factor p * (1 - p) and divide by n: {_GRAD_FORMULA}.",
-            compute=_with_extra_derivative,
-        ),
-        KnownMistake(
-            name=_G_SIGN,
-            explanation="Your gradient has the wrong sign: (y - p) / n. A gradient-descent step "
-                        "with it would *increase* the loss.",
-            hint="The gradient is p - y: predicted minus target.",
-            compute=lambda z, y: -p_minus_y(z, y) / len(y),
-        ),
-        KnownMistake(
-            name=_G_WRONG_AXIS,
-            explanation="Your gradient uses a softmax normalised over the samples (axis 0) "
-                        "instead of over the classes (axis 1).",
-            hint="Normalise along axis=1: each row is one sample.",
-            compute=lambda z, y: p_minus_y(z, y, lambda z: _softmax_along(z, axis=0)) / len(y),
-        ),
-        KnownMistake(
-            name=_G_TRANSPOSED,
-            explanation="Your gradient has shape (k, n), the transpose of the logits' shape "
-                        "(n, k). A gradient always has the shape of what it is the gradient of.",
-            hint="Return an array shaped like the logits: one row per sample.",
-            compute=lambda z, y: (p_minus_y(z, y) / len(y)).T,
-        ),
-        KnownMistake(
-            name=_G_NO_MAX,
-            explanation="On logits around ±1000 your gradient contains NaN: the softmax inside "
-                        "it overflows (exp(1000) = inf, inf / inf = NaN).",
-            hint="Use a stable softmax (subtract each row's maximum first).",
-            compute=lambda z, y: p_minus_y(z, y, _naive_softmax) / len(y),
-        ),
-    ]
+def _p_minus_y(z, y, softmax=_exp_normalised):
+    return softmax(z) - _one_hot(y, z.shape[1])
 
 
 def _with_extra_derivative(z, y):
-    p = _softmax_along(z, axis=1)
-    return (p - _one_hot(y, np.shape(z)[1])) * p * (1 - p)
+    p = _exp_normalised(z)
+    return (p - _one_hot(y, z.shape[1])) * p * (1 - p)
+
+
+def _grad_ten_classes(z, y):
+    return (_exp_normalised(z) - np.eye(10)[y]) / len(y)
+
+
+def _grad_in_place(z, y):
+    z -= z.max(axis=1, keepdims=True)     # shifts the caller's logits
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
+GRAD_MISTAKES = [
+    Mistake(
+        "gradient not divided by the batch size",
+        "Your gradient is n times too large (n = batch size): it is p - y, the gradient of the "
+        "*sum* of the per-sample losses. The loss is their mean, so every sample's gradient is "
+        "divided by n.",
+        f"Divide by the number of samples: {_GRAD_FORMULA}.",
+        wrong=_p_minus_y,
+    ),
+    Mistake(
+        "divided by the batch size twice",
+        "Your gradient is n times too small: it was divided by the batch size twice (for "
+        "example once here and once more when averaging later).",
+        f"Divide by n exactly once: {_GRAD_FORMULA}.",
+        wrong=lambda z, y: _p_minus_y(z, y) / len(y) ** 2,
+    ),
+    Mistake(
+        "missing softmax (logits used as probabilities)",
+        "Your gradient equals (logits - y) / n: the logits were used in place of the "
+        "probabilities p = softmax(logits).",
+        "Compute p = softmax(logits) first.",
+        wrong=lambda z, y: (z - _one_hot(y, z.shape[1])) / len(y),
+    ),
+    Mistake(
+        "softmax applied twice",
+        "Your gradient equals (softmax(softmax(logits)) - y) / n: a softmax was applied twice "
+        "(or the function received probabilities where it expects logits).",
+        "Apply the softmax once, to the raw logits.",
+        wrong=lambda z, y: _p_minus_y(_exp_normalised(z), y) / len(y),
+    ),
+    Mistake(
+        "extra activation derivative at the output",
+        "Your gradient equals (p - y) * p * (1 - p) / n: it multiplies by a further activation "
+        "derivative at the output. That factor belongs to a sigmoid output trained with squared "
+        "error. For softmax with cross-entropy the softmax Jacobian is already inside p - y; "
+        "multiplying again makes the gradient almost vanish exactly where the model is "
+        "confidently wrong (p near 0 or 1).",
+        f"Drop the extra factor: {_GRAD_FORMULA}.",
+        wrong=lambda z, y: _with_extra_derivative(z, y) / len(y),
+    ),
+    Mistake(
+        "extra activation derivative at the output, and no 1/n",
+        "Your gradient equals (p - y) * p * (1 - p): an extra activation derivative at the "
+        "output (that factor belongs to a sigmoid output with squared error, not to softmax "
+        "with cross-entropy), and no division by the batch size.",
+        f"Drop the factor p * (1 - p) and divide by n: {_GRAD_FORMULA}.",
+        wrong=_with_extra_derivative,
+    ),
+    Mistake(
+        "wrong sign (y - p instead of p - y)",
+        "Your gradient has the wrong sign: (y - p) / n. A gradient-descent step with it would "
+        "*increase* the loss.",
+        "The gradient is p - y: predicted minus target.",
+        wrong=lambda z, y: -_p_minus_y(z, y) / len(y),
+    ),
+    Mistake(
+        _WRONG_AXIS,
+        "Your gradient uses a softmax normalised over the samples (axis 0) instead of over the "
+        "classes (axis 1).",
+        "Normalise along axis=1: each row is one sample.",
+        wrong=lambda z, y: _p_minus_y(z, y, lambda v: _exp_normalised(v, axis=0)) / len(y),
+    ),
+    Mistake(
+        "gradient transposed",
+        "Your gradient has shape (k, n), the transpose of the logits' shape (n, k). A gradient "
+        "always has the shape of what it is the gradient of.",
+        "Return an array shaped like the logits: one row per sample.",
+        wrong=lambda z, y: (_p_minus_y(z, y) / len(y)).T,
+    ),
+    Mistake(
+        _NO_MAX_SUBTRACTION,
+        "On logits around ±1000 your gradient contains NaN: the softmax inside it overflows "
+        "(exp(1000) = inf, inf / inf = NaN).",
+        "Use a stable softmax (subtract each row's maximum first).",
+        wrong=_quietly(lambda z, y: _p_minus_y(z, y, _naive_softmax) / len(y)),
+    ),
+]
 
 
 def _diagnose_grad(student_fn) -> Feedback:
     def procedure() -> str:
-        scale_mistakes, overflow_mistakes = _split(_grad_mistakes(), _OVERFLOW_MISTAKES)
-        for logits, labels, mistakes, what in [
-            (_small_logits(), _small_labels(), scale_mistakes, "the gradient for small logits"),
-            (_large_logits(), np.array([2, 0, 1], dtype=np.int64), overflow_mistakes,
-             "the gradient for logits around ±1000"),
-        ]:
+        scale_mistakes, overflow_mistakes = _split(GRAD_MISTAKES, _OVERFLOW_MISTAKES)
+        ten_logits, ten_labels = _ten_class_logits()
+        stages = [(ten_logits, ten_labels, scale_mistakes, "the gradient for 10 classes"),
+                  (_small_logits(), _small_labels(), scale_mistakes,
+                   "the gradient for small logits"),
+                  (_large_logits(), np.array([2, 0, 1], dtype=np.int64), overflow_mistakes,
+                   "the gradient for logits around ±1000")]
+        for i, (logits, labels, mistakes, what) in enumerate(stages):
+            if i:
+                _stop_unless_any_number_of_classes(_GRAD, student_fn, logits, labels)
             got = call_student(_GRAD, student_fn, logits, labels)
             expected = np.asarray(_reference_cross_entropy_grad(logits, labels))
             compare_arrays(_GRAD, got, expected, inputs=(logits, labels), mistakes=mistakes,
                            what=what)
-        return "The gradient is (p - y) / n, also for logits around ±1000."
+        return "The gradient is (p - y) / n for any batch and number of classes, also for " \
+               "logits around ±1000."
 
     return diagnose(_GRAD, procedure)
-
-
-def _wrong_grad_pieces(z, y):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    p = e / e.sum(axis=1, keepdims=True)
-    return p, np.eye(z.shape[1])[y], len(y)
-
-
-def _wrong_grad_no_n(z, y):
-    p, y1, _ = _wrong_grad_pieces(z, y)
-    return p - y1
-
-
-def _wrong_grad_n_twice(z, y):
-    p, y1, n = _wrong_grad_pieces(z, y)
-    return (p - y1) / n / n
-
-
-def _wrong_grad_missing_softmax(z, y):
-    _, y1, n = _wrong_grad_pieces(z, y)
-    return (z - y1) / n
-
-
-def _wrong_grad_extra_softmax(z, y):
-    p, y1, n = _wrong_grad_pieces(z, y)
-    e = np.exp(p - p.max(axis=1, keepdims=True))
-    return (e / e.sum(axis=1, keepdims=True) - y1) / n
-
-
-def _wrong_grad_extra_derivative(z, y):
-    p, y1, n = _wrong_grad_pieces(z, y)
-    return (p - y1) * p * (1 - p) / n
-
-
-def _wrong_grad_extra_derivative_no_n(z, y):
-    p, y1, _ = _wrong_grad_pieces(z, y)
-    return (p - y1) * p * (1 - p)
-
-
-def _wrong_grad_sign(z, y):
-    p, y1, n = _wrong_grad_pieces(z, y)
-    return (y1 - p) / n
-
-
-def _wrong_grad_axis(z, y):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    p = e / e.sum(axis=0, keepdims=True)
-    return (p - np.eye(z.shape[1])[y]) / len(y)
-
-
-def _wrong_grad_transposed(z, y):
-    p, y1, n = _wrong_grad_pieces(z, y)
-    return ((p - y1) / n).T
-
-
-@_quietly
-def _wrong_grad_no_max(z, y):
-    e = np.exp(z)
-    p = e / e.sum(axis=1, keepdims=True)
-    return (p - np.eye(z.shape[1])[y]) / len(y)
 
 
 CROSS_ENTROPY_GRAD = Exercise(
     name=_GRAD,
     reference=_reference_cross_entropy_grad,
     diagnosis=_diagnose_grad,
-    wrong_solutions={
-        _G_NO_1_OVER_N: _wrong_grad_no_n,
-        _G_EXTRA_1_OVER_N: _wrong_grad_n_twice,
-        _G_MISSING_SOFTMAX: _wrong_grad_missing_softmax,
-        _G_EXTRA_SOFTMAX: _wrong_grad_extra_softmax,
-        _G_EXTRA_DERIVATIVE: _wrong_grad_extra_derivative,
-        _G_EXTRA_DERIVATIVE_NO_N: _wrong_grad_extra_derivative_no_n,
-        _G_SIGN: _wrong_grad_sign,
-        _G_WRONG_AXIS: _wrong_grad_axis,
-        _G_TRANSPOSED: _wrong_grad_transposed,
-        _G_NO_MAX: _wrong_grad_no_max,
-    },
+    mistakes=GRAD_MISTAKES,
+    wrong_solutions={_TEN_CLASSES: _grad_ten_classes, MODIFIED_INPUT: _grad_in_place},
 )
 
 
@@ -661,4 +561,147 @@ def check_cross_entropy_grad(student_fn):
     return CROSS_ENTROPY_GRAD.check(student_fn)
 
 
-EXERCISES = [SOFTMAX, CROSS_ENTROPY, CROSS_ENTROPY_GRAD]
+# ================================================================ 2.4 sigmoid + binary CE
+
+_BCE_GRAD = "sigmoid_bce_grad"
+_BCE_FORMULA = "dL/dz = (sigmoid(z) - y) / n"
+
+
+def _dloss_dp(z, y):
+    """dL/dp = -y/p + (1 - y)/(1 - p), the chain rule stopped one factor early."""
+    p = _sigmoid(z)
+    return -y / p + (1 - y) / (1 - p)
+
+
+@_quietly
+def _bce_unsimplified(z, y):
+    p = _sigmoid(z)
+    return _dloss_dp(z, y) * p * (1 - p) / len(y)
+
+
+def _bce_sigmoid_in_place(z, y):
+    z *= -1                       # the caller's logits, negated ...
+    np.exp(z, out=z)              # ... and exponentiated, in place
+    return (1 / (1 + z) - y) / len(y)
+
+
+BCE_GRAD_MISTAKES = [
+    Mistake(
+        "gradient not divided by the batch size",
+        "Your gradient is n times too large (n = batch size): it is sigmoid(z) - y, the "
+        "gradient of one sample's loss, but the loss is the mean over the batch, so each "
+        "sample's gradient is divided by n.",
+        f"Divide by the number of samples: {_BCE_FORMULA}.",
+        wrong=lambda z, y: _sigmoid(z) - y,
+    ),
+    Mistake(
+        "divided by the batch size twice",
+        "Your gradient is n times too small: it was divided by the batch size twice.",
+        f"Divide by n exactly once: {_BCE_FORMULA}.",
+        wrong=lambda z, y: (_sigmoid(z) - y) / len(y) ** 2,
+    ),
+    Mistake(
+        "extra sigmoid derivative (the squared-error gradient)",
+        "Your gradient equals (sigmoid(z) - y) * sigmoid'(z) / n: the gradient of the squared "
+        "error (sigmoid(z) - y)^2 / 2, not of the cross-entropy. In dL/dz = dL/dp * dp/dz, "
+        "the factor dp/dz = p(1 - p) cancels against the denominators of dL/dp = "
+        "-y/p + (1 - y)/(1 - p); multiplying by it once more makes the gradient vanish when "
+        "the model is confidently wrong.",
+        f"Work out dL/dp * p(1 - p) on paper and simplify: {_BCE_FORMULA}.",
+        wrong=lambda z, y: (_sigmoid(z) - y) * _sigmoid(z) * (1 - _sigmoid(z)) / len(y),
+    ),
+    Mistake(
+        "wrong sign (y - sigmoid(z) instead of sigmoid(z) - y)",
+        "Your gradient has the wrong sign: (y - p) / n, the gradient of the log-likelihood "
+        "rather than of the loss (a minus sign lost in L = -[y log p + (1 - y) log(1 - p)]). "
+        "A gradient-descent step with it would increase the loss.",
+        "The gradient is p - y: predicted minus target.",
+        wrong=lambda z, y: (y - _sigmoid(z)) / len(y),
+    ),
+    Mistake(
+        "logits used in place of sigmoid(z)",
+        "Your gradient equals (z - y) / n: the logit z was used where the probability "
+        "p = sigmoid(z) belongs.",
+        "Compute p = sigmoid(logits) first.",
+        wrong=lambda z, y: (z - y) / len(y),
+    ),
+    Mistake(
+        "chain rule stopped at dL/dp",
+        "Your gradient equals dL/dp = -y/p + (1 - y)/(1 - p), divided by n: the derivative "
+        "with respect to the probability, not the logit. The chain rule needs one more factor, "
+        "dp/dz.",
+        "Multiply by dp/dz = p(1 - p), then simplify.",
+        wrong=_quietly(lambda z, y: _dloss_dp(z, y) / len(y)),
+    ),
+    Mistake(
+        "chain rule not simplified (0 × ∞ when the sigmoid saturates)",
+        "Your formula is right on paper, dL/dp * p(1 - p) / n, but not simplified: for a logit "
+        "of ±1000 the sigmoid rounds to exactly 0 or 1, dL/dp becomes infinite, p(1 - p) becomes "
+        "0, and 0 × ∞ is NaN. Simplified, the two factors cancel and nothing is divided.",
+        "Multiply it out by hand: the p(1 - p) cancels, leaving sigmoid(z) - y.",
+        wrong=_bce_unsimplified,
+    ),
+    Mistake(
+        "a column minus a row: an (n, n) array",
+        "Your gradient has shape (n, n): a column of shape (n, 1) minus the targets of shape "
+        "(n,) broadcasts to every pair (i, j). One of the two arrays had an extra axis (for "
+        "example logits[:, None], or a reshape(-1, 1)).",
+        "Keep both one-dimensional, shape (n,): check .shape of each before subtracting.",
+        wrong=lambda z, y: (_sigmoid(z)[:, None] - y) / len(y),
+    ),
+    Mistake(
+        "softmax over the batch in place of the sigmoid",
+        "Your gradient uses exp(z) / sum(exp(z)) over the whole batch: a softmax across the "
+        "samples. With one logit per sample, the probability of class 1 is the sigmoid of that "
+        "sample's own logit.",
+        "Use p = sigmoid(z) = 1 / (1 + exp(-z)), sample by sample.",
+        wrong=_quietly(lambda z, y: (np.exp(z - z.max()) / np.exp(z - z.max()).sum() - y)
+                       / len(y)),
+    ),
+]
+
+
+def _bce_inputs():
+    """7 float64 logits (one exactly 0) with mixed targets, and 6 saturating logits (±1000
+    confidently wrong, ±30 confidently right)."""
+    z = np.random.default_rng(6).normal(scale=2.0, size=7)
+    z[3] = 0.0
+    ordinary = (z, np.array([1, 0, 0, 1, 1, 0, 1], dtype=np.float64))
+    saturated = (np.array([1000.0, -1000.0, 30.0, -30.0, 0.0, 5.0]),
+                 np.array([0, 1, 1, 0, 1, 0], dtype=np.float64))
+    return ordinary, saturated
+
+
+def _diagnose_bce_grad(student_fn) -> Feedback:
+    def procedure() -> str:
+        ordinary, saturated = _bce_inputs()
+        require_dependence(_BCE_GRAD, student_fn, _reference_bce_grad, ordinary, 1,
+                           1 - ordinary[1], "targets")
+        for (z, y), what in [(ordinary, "the gradient for ordinary logits"),
+                             (saturated, "the gradient for logits of ±1000 and ±30")]:
+            with np.errstate(over="ignore"):   # exp(1000) in a sigmoid that still gives 0
+                got = call_student(_BCE_GRAD, student_fn, z, y)
+            compare_arrays(_BCE_GRAD, got, _reference_bce_grad(z, y), inputs=(z, y),
+                           mistakes=BCE_GRAD_MISTAKES, what=what, factors={"the batch size":
+                                                                          len(z)})
+        return "The gradient is (sigmoid(z) - y) / n, finite also when the sigmoid saturates."
+
+    return diagnose(_BCE_GRAD, procedure)
+
+
+BCE_GRAD = Exercise(
+    name=_BCE_GRAD,
+    reference=_reference_bce_grad,
+    diagnosis=_diagnose_bce_grad,
+    mistakes=BCE_GRAD_MISTAKES,
+    wrong_solutions={IGNORES_ARGUMENT: lambda z, y: _sigmoid(z) / len(z),
+                     MODIFIED_INPUT: _bce_sigmoid_in_place},
+)
+
+
+def check_sigmoid_bce_grad(student_fn):
+    """Check exercise 2.4 (the gradient of sigmoid + binary cross-entropy, derived by hand)."""
+    return BCE_GRAD.check(student_fn)
+
+
+EXERCISES = [SOFTMAX, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, BCE_GRAD]

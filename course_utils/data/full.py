@@ -26,7 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from course_utils.data.dataset import Dataset
-from course_utils.data.download import DownloadError, download_verified, mirror_url
+from course_utils.data.download import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    DownloadError,
+    check_seconds,
+    download_verified,
+    mirror_url,
+)
 from course_utils.data.idx import IdxFormatError, decompress, parse_idx
 from course_utils.data.integrity import ChecksumError, verify_bytes
 from course_utils.data.registry import DatasetSpec, IdxFile
@@ -47,6 +54,8 @@ def load_full(
     download: bool = True,
     mirrors: Sequence[str] | None = None,
     progress: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> Dataset:
     """Load the dataset described by ``spec``, verifying every file.
 
@@ -56,6 +65,8 @@ def load_full(
         download: download missing files from the mirrors into the cache.
         mirrors: base URLs to use instead of ``spec.mirrors``, tried in order.
         progress: show a progress bar while downloading.
+        timeout, deadline: seconds of silence, and seconds for a whole file, after which a
+            mirror is given up (see :func:`course_utils.data.download.download_verified`).
 
     Returns:
         A :class:`Dataset` with ``train_images (n_train, 28, 28)`` uint8,
@@ -68,6 +79,7 @@ def load_full(
     """
     if not isinstance(download, bool):
         raise TypeError(f"download must be True or False, got {download!r}.")
+    timeout, deadline = check_seconds(timeout, "timeout"), check_seconds(deadline, "deadline")
     mirrors = spec.mirrors if mirrors is None else _check_mirrors(mirrors)
     dataset_dir = Path(cache_dir) / spec.name
 
@@ -95,7 +107,8 @@ def load_full(
     for file in missing:
         try:
             path = download_verified(
-                file.filename, mirrors, dataset_dir, file.sha256, file.size, progress=progress
+                file.filename, mirrors, dataset_dir, file.sha256, file.size, progress=progress,
+                timeout=timeout, deadline=deadline,
             )
             arrays[file] = read_verified(path, file)
         except (DownloadError, ChecksumError, IdxFormatError, OSError) as err:

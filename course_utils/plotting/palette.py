@@ -80,6 +80,27 @@ def sequential_colors(n: int, cmap: str = SEQUENTIAL_CMAP) -> list[tuple[float, 
     return [colormap(0.85 * i / (n - 1)) for i in range(n)]
 
 
+#: Okabe-Ito colours in the order :func:`class_styles` hands them to classes.
+_CLASS_COLOR_ORDER = ("blue", "orange", "bluish green", "vermillion", "reddish purple",
+                      "sky blue", "black", "grey", "yellow")
+
+#: One marker per class, so that ten classes differ in shape as well as in colour.
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+
+
+def class_styles(n: int) -> list[tuple[str, str]]:
+    """``n`` (colour, marker) pairs, one per class, for scatter plots of labelled points.
+
+    Nine Okabe-Ito colours and ten markers: up to 90 classes, no two get the same pair,
+    and the first ten differ in marker, so a reader who cannot tell two colours apart
+    still tells the classes apart.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= 90:
+        raise ValueError(f"class_styles: n must be an integer from 1 to 90, got {n!r}.")
+    return [(OKABE_ITO[_CLASS_COLOR_ORDER[i % len(_CLASS_COLOR_ORDER)]],
+             CLASS_MARKERS[i % len(CLASS_MARKERS)]) for i in range(n)]
+
+
 def color_of(name: str) -> str:
     """The colour of a model, optimiser or data split, by the name the course uses."""
     for table in (MODEL_COLORS, OPTIMIZER_COLORS, SPLIT_COLORS):

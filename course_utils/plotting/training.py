@@ -24,14 +24,20 @@ TRAIN_COLOR = SPLIT_COLORS["training"]
 VAL_COLOR = SPLIT_COLORS["validation"]
 
 
-def plot_history(history: Mapping[str, Sequence[float]], title: str | None = None) -> Figure:
+def plot_history(history: Mapping[str, Sequence[float]], title: str | None = None, *,
+                 first_epoch: int = 1) -> Figure:
     """Loss (left) and accuracy (right) per epoch.
 
     Args:
         history: ``MLP.history_``: lists ``"loss"`` and ``"accuracy"``, and optionally
             ``"val_loss"`` and ``"val_accuracy"``, one number per epoch (accuracy in [0, 1]).
         title: figure title.
+        first_epoch: the epoch of the first entry: 1 for ``MLP.history_``; 0 for a history
+            whose first entry was measured before training.
     """
+    if isinstance(first_epoch, bool) or not isinstance(first_epoch, int) or first_epoch < 0:
+        raise ValueError(f"plot_history: first_epoch must be a non-negative integer (0 or 1), "
+                         f"got {first_epoch!r}.")
     if not isinstance(history, Mapping) or not {"loss", "accuracy"} <= set(history):
         raise ValueError("plot_history expects a dict with at least 'loss' and 'accuracy' lists "
                          "(the history_ of a fitted MLP).")
@@ -42,7 +48,7 @@ def plot_history(history: Mapping[str, Sequence[float]], title: str | None = Non
         if key in history and len(history[key]) != n_epochs:
             raise ValueError(f"plot_history: '{key}' has {len(history[key])} entries but 'loss' "
                              f"has {n_epochs}; all lists need one entry per epoch.")
-    epochs = np.arange(1, n_epochs + 1)
+    epochs = np.arange(first_epoch, first_epoch + n_epochs)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, key, label in ((ax_loss, "loss", "cross-entropy loss"),
                            (ax_acc, "accuracy", "accuracy (%)")):
@@ -171,7 +177,8 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
 
 def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
                              image_shape: tuple[int, int] = (28, 28),
-                             title: str | None = None) -> Figure:
+                             title: str | None = None,
+                             colorbar_label: str = "weight") -> Figure:
     """Each hidden unit's input weights (a column of ``W``) drawn as an image.
 
     Red pixels push the unit's pre-activation up, blue pixels push it down; one
@@ -182,6 +189,8 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
         W: ``(784, n_hidden)`` first-layer weights (``model.coefs_[0]``), or
             ``(784, 10)`` for softmax regression (digit templates).
         n: show the first ``n`` units (columns).
+        colorbar_label: what the colours measure; say so when ``W`` is not the weights
+            themselves, e.g. ``"change of weight in training"`` for trained minus initial.
     """
     W = np.asarray(W)
     h, w = image_shape
@@ -201,5 +210,5 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
         image = ax.imshow(W[:, unit].reshape(h, w), cmap="RdBu_r", vmin=-limit, vmax=limit)
         ax.set_title(f"unit {unit}", fontsize=8)
     fig.suptitle(title or "First-layer weights of each unit (red > 0 > blue)")
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="weight")
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=colorbar_label)
     return fig

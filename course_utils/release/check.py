@@ -15,11 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from course_utils.checks.feedback import Status
+from course_utils.release.errors import ReleaseError
 from course_utils.release.execute import execute_notebook
-from course_utils.release.files import notebook_text
+from course_utils.release.files import notebook_text, read_notebook
 from course_utils.release.leaks import find_leaks, secret_lines
 from course_utils.release.student import make_student_version
 from course_utils.release.verdicts import is_check_cell, verdicts
@@ -47,17 +46,20 @@ def check_student_version(source: Path, out_dir: Path, *, execute: bool = True,
                           timeout: int = 600) -> CheckResult:
     """Check ``out_dir/<source name>`` against the answer key ``source``."""
     result = CheckResult(source.name)
+    answer_key = read_notebook(Path(source))  # a broken answer key refuses the check (exit 2)
     released = out_dir / source.name
     if not released.is_file():
         result.problems.append(f"{released} does not exist; run the release command first.")
         return result
-    answer_key = nbformat.read(source, as_version=4)
+    try:
+        student = read_notebook(released)
+    except ReleaseError as err:
+        result.problems.append(f"{err} Release again.")
+        return result
     expected, _ = make_student_version(answer_key, source.name)
-    text = released.read_text(encoding="utf-8")
-    if text != notebook_text(expected):
+    if released.read_text(encoding="utf-8") != notebook_text(expected):
         result.problems.append(f"{released} differs from a fresh release of {source} "
                                "(edited, or the answer key changed since); release again.")
-    student = nbformat.reads(text, as_version=4)
     for leak in find_leaks(student, secret_lines(answer_key)):
         result.problems.append(f"solution text left in {leak.location}: {leak.line!r}")
     if execute and not result.problems:

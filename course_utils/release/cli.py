@@ -13,11 +13,15 @@ import argparse
 import sys
 from pathlib import Path
 
-import nbformat
-
 from course_utils.release.check import check_release
 from course_utils.release.errors import ReleaseError
-from course_utils.release.files import default_notebooks, plan_outputs, write_notebook
+from course_utils.release.files import (
+    default_notebooks,
+    notebook_text,
+    plan_outputs,
+    read_notebook,
+    write_files,
+)
 from course_utils.release.student import make_student_version
 
 
@@ -25,19 +29,17 @@ def release(out_dir: Path, sources: list[Path]) -> list[str]:
     """Write the student version of every source into ``out_dir``; one report line each.
 
     Every notebook is converted before anything is written, so a malformed notebook
-    leaves the output folder untouched.
+    leaves the output folder untouched; each file is then written whole (temporary file
+    and rename), so a failed write leaves the previous version in place.
     """
     pairs = plan_outputs(out_dir, sources)
     converted = []
     for source, destination in pairs:
-        answer_key = nbformat.read(source, as_version=4)
+        answer_key = read_notebook(source)
         student, report = make_student_version(answer_key, source.name)
         converted.append((student, destination, report))
-    lines = []
-    for student, destination, report in converted:
-        write_notebook(student, destination)
-        lines.append(f"{report.summary()} -> {destination}")
-    return lines
+    write_files([(destination, notebook_text(student)) for student, destination, _ in converted])
+    return [f"{report.summary()} -> {destination}" for _, destination, report in converted]
 
 
 def _parser() -> argparse.ArgumentParser:

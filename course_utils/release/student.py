@@ -4,7 +4,9 @@ For each cell, in order:
 
 * solution cells (nbgrader ``solution: true``): every ``BEGIN SOLUTION`` ...
   ``END SOLUTION`` region becomes a stub (see :mod:`course_utils.release.stubs`),
-  indented like its marker; the signature and docstring outside it stay. A Markdown
+  indented like its marker; the signature and docstring outside it stay. A region
+  that covers a ``def`` or ``class`` line of the cell (or of a method) is refused: the
+  student version would no longer define what the check calls. A Markdown
   solution cell without markers is a written answer and becomes ``YOUR ANSWER HERE``
   as a whole (nbgrader's convention);
 * grade cells: ``BEGIN HIDDEN TESTS`` ... ``END HIDDEN TESTS`` regions are removed;
@@ -106,6 +108,7 @@ def make_student_version(nb, name: str):
         if new_source != cell.source:
             if cell.cell_type == "code":
                 _check_still_python(cell.source, new_source, where)
+                _check_definitions_kept(cell.source, new_source, where)
             cell.source = new_source
             changed.add(index)
 
@@ -177,6 +180,33 @@ def _check_still_python(old: str, new: str, where: str) -> None:
         raise ReleaseError(
             f"{where}: the student version of this cell is not valid Python ({err.msg}, line "
             f"{err.lineno}); put the BEGIN/END SOLUTION markers around whole statements.") from None
+
+
+def _definitions(tree: ast.AST, prefix: str = "") -> dict[str, int]:
+    """Qualified names of the functions and classes a cell defines, with their line:
+    top-level ones and the methods of top-level classes, not helpers inside functions."""
+    found: dict[str, int] = {}
+    for node in getattr(tree, "body", []):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found[prefix + node.name] = node.lineno
+            if isinstance(node, ast.ClassDef):
+                found.update(_definitions(node, f"{prefix}{node.name}."))
+    return found
+
+
+def _check_definitions_kept(old: str, new: str, where: str) -> None:
+    try:
+        before = _definitions(ast.parse(python_only(old)))
+        after = _definitions(ast.parse(python_only(new)))
+    except SyntaxError:
+        return  # not Python; _check_still_python has had its say
+    lost = [name for name in before if name not in after]
+    if lost:
+        line = old.split("\n")[before[lost[0]] - 1].strip()
+        raise ReleaseError(
+            f"{where}: a solution region covers the line `{line}`, so the student version "
+            f"would not define {', '.join(lost)}. Keep the signature (and docstring) outside "
+            "the BEGIN SOLUTION / END SOLUTION markers and put only the body inside them.")
 
 
 def _check_grade_ids(nb, name: str) -> None:

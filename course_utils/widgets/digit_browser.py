@@ -18,6 +18,8 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from course_utils.widgets.labels import with_label
+
 
 def _check_dataset(images: np.ndarray, labels: np.ndarray, class_names: Sequence[str]) -> None:
     if images.ndim != 3:
@@ -103,19 +105,31 @@ class DigitBrowser(widgets.VBox):
         present = [int(k) for k in np.unique(labels)]
         self.class_picker = widgets.Dropdown(
             options=[(str(self.class_names[k]), k) for k in present], value=present[0],
-            description="class")
+            layout=widgets.Layout(width="120px"))
+        class_row = with_label(self.class_picker, "class",
+                               "The class whose images the slider runs through.", width="40px")
+        # Wide enough that one image is about one pixel of track for a class of 400 images;
+        # the arrow keys step one image at a time.
         self.position_slider = widgets.IntSlider(
             value=0, min=0, max=self._class_count(present[0]) - 1, description="image",
-            continuous_update=False)
-        self.show_pixels = widgets.Checkbox(value=False, description="show pixel values")
-        self.caption = widgets.HTML()
+            continuous_update=False, layout=widgets.Layout(width="520px"),
+            style={"description_width": "45px"},
+            tooltip="Which image of the class to show (0 = the first); drag, or click the "
+                    "handle and use the arrow keys.")
+        # indent=False: no empty description column, so the box sits next to the slider.
+        self.show_pixels = widgets.Checkbox(
+            value=False, description="show pixel values", indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Print the image's 28 x 28 grey levels (0 = white, 255 = black) under it.")
+        self.caption = widgets.HTML(tooltip="Which image is shown: its index in the dataset "
+                                            "and its label.")
         self.output = widgets.Output()
         self.selected_index = -1
         self._changing_class = False
         self.class_picker.observe(self._on_class_change, names="value")
         self.position_slider.observe(self._on_change, names="value")
         self.show_pixels.observe(self._on_change, names="value")
-        controls = widgets.HBox([self.class_picker, self.position_slider, self.show_pixels])
+        controls = widgets.HBox([class_row, self.position_slider, self.show_pixels])
         super().__init__([controls, self.caption, self.output])
         self.update()
 

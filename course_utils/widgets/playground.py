@@ -2,7 +2,16 @@
 
 Controls: learning rate (log slider), optimiser, hidden units, L2 strength,
 dropout rate and epochs; a Train button; a progress bar; a loss/accuracy plot
-redrawn as training proceeds; a status line with the final numbers.
+redrawn as training proceeds (loss on a linear or a log scale); a status line
+with the final numbers, or with the reason a run failed.
+
+A run *fails* -- red bar, the reason in the status line -- when training raises a
+``FloatingPointError`` (``MLP.fit`` stops at the first non-finite loss), when a
+loss is NaN or infinite, when the loss explodes (above :data:`EXPLODED_LOSS_FACTOR`
+times :math:`\\log K`, the loss of a network that guesses uniformly among ``K``
+classes), or when the final accuracy stays near chance (see :func:`judge_run`).
+A loss spike squashes the rest of the loss curve against the axis, so after an
+explosion the loss axis switches to a log scale.
 
 One run trains a one-hidden-layer :class:`course_utils.mlp.MLP` on a small
 training subset (2000 images by default) for at most ``max_epochs`` epochs, so
@@ -13,24 +22,31 @@ and the same settings give the same curves.
 
 The logic lives in plain functions -- :func:`make_model` (settings -> network),
 :func:`describe_run` (history -> status line), :func:`redraw_epochs` (when to
-redraw), :func:`playground_data` (data subset) -- and in
+redraw), :func:`judge_run` (did the run learn?), :func:`playground_data` (data
+subset) -- and in
 :meth:`TrainingPlayground.train`, the Train button's callback, which tests call
 directly without a browser.
 """
 
 from __future__ import annotations
 
+import base64
+import html
+import io
+import math
+import time
+import warnings
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import display
-from threadpoolctl import threadpool_limits
 
 from course_utils.mlp import MLP
 from course_utils.optimizers import OPTIMIZERS, make_optimizer
 from course_utils.plotting.training import plot_history
+from course_utils.widgets.labels import with_label
 
 #: L2 strengths offered by the slider (0 = off).
 L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
@@ -38,6 +54,31 @@ L2_CHOICES = (0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1)
 HIDDEN_CHOICES = (8, 16, 32, 64, 128, 256)
 #: Upper limit on plot redraws per run (each costs about 0.1-0.2 s).
 MAX_REDRAWS = 8
+#: A loss above this many times log(K) (the loss of a uniform guess over K classes) has exploded.
+EXPLODED_LOSS_FACTOR = 10.0
+#: A final accuracy below chance + this share of the way from chance to 100 % is "near chance".
+CHANCE_MARGIN = 0.1
+#: Clicks on Train handled less than this many seconds after a run ended are ignored: they
+#: were made during the run (a double click), queued by the busy kernel, and are not a new
+#: request -- a student who wants another run clicks after seeing the result.
+CLICK_DEBOUNCE_SECONDS = 0.5
+
+#: What each control does, shown as its tooltip.
+TOOLTIPS = {
+    "learning_rate": "Step size of each weight update (log scale): too small learns slowly, "
+                     "too large makes the loss jump or explode.",
+    "optimizer": "The update rule: plain SGD, SGD with momentum, Nesterov momentum, RMSProp "
+                 "or Adam.",
+    "hidden_units": "Number of ReLU units in the single hidden layer (the network's width).",
+    "l2": "Strength of the L2 penalty on the weights (0 = off); larger values keep the weights "
+          "small and fight overfitting.",
+    "dropout": "Share of hidden units switched off at random in each training step (0 = off).",
+    "epochs": "Number of passes over the training images in one run.",
+    "log_loss": "Draw the loss axis on a log scale, so that one large loss does not flatten "
+                "the rest of the curve.",
+    "train_button": "Train a new network with these settings (from scratch, same seed).",
+    "progress": "Epochs done in the current run; red when the run failed.",
+}
 
 _OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "nesterov": "Nesterov",
                      "rmsprop": "RMSProp", "adam": "Adam"}
@@ -90,6 +131,47 @@ def redraw_epochs(epochs: int, max_redraws: int = MAX_REDRAWS) -> list[int]:
     """
     every = -(-epochs // max_redraws)
     return sorted({*range(every, epochs + 1, every), epochs})
+
+
+def judge_run(history: dict[str, list[float]], n_classes: int) -> str | None:
+    """Why a run failed, in one sentence, or ``None`` if it learned something.
+
+    A run fails when
+
+    * a loss is NaN or infinite (the weights overflowed: it diverged);
+    * a loss exceeds ``EXPLODED_LOSS_FACTOR * log(n_classes)``: an untrained network
+      guessing uniformly has loss :math:`\\log K` (2.30 for 10 classes), so 23 or more
+      means the steps threw the weights far off, even if the curve later comes down;
+    * the final accuracy (validation if there is one, else training) is below
+      ``chance + CHANCE_MARGIN * (1 - chance)`` with ``chance = 1 / n_classes``
+      (19 % for 10 classes): the network learned next to nothing.
+
+    Args:
+        history: ``MLP.history_`` (``"loss"``, ``"accuracy"``, optionally ``"val_*"``).
+        n_classes: number of classes ``K`` (>= 2).
+    """
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
+            or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}.")
+    losses = [*history.get("loss", []), *history.get("val_loss", [])]
+    if not history.get("loss"):
+        return None
+    if not all(np.isfinite(losses)):
+        return ("the run diverged: the loss became NaN or infinite (the weights overflowed); "
+                "try a smaller learning rate")
+    limit = EXPLODED_LOSS_FACTOR * math.log(n_classes)
+    worst = max(losses)
+    if worst > limit:
+        epoch = 1 + int(np.argmax(np.maximum(history["loss"],
+                                             history.get("val_loss", history["loss"]))))
+        return (f"the loss exploded to {worst:.4g} in epoch {epoch} (a uniform guess has "
+                f"{math.log(n_classes):.2f}); try a smaller learning rate")
+    chance = 1.0 / n_classes
+    accuracy = (history.get("val_accuracy") or history["accuracy"])[-1]
+    if accuracy < chance + CHANCE_MARGIN * (1 - chance):
+        return (f"the final accuracy {accuracy:.1%} is near chance ({chance:.0%}): the network "
+                "learned next to nothing; try another learning rate or more epochs")
+    return None
 
 
 def describe_run(history: dict[str, list[float]], settings: Settings) -> str:
@@ -154,16 +236,21 @@ class TrainingPlayground(widgets.VBox):
         optimizer: ``Dropdown`` of :data:`course_utils.optimizers.OPTIMIZERS`.
         hidden_units, l2: ``SelectionSlider``\\ s over :data:`HIDDEN_CHOICES`, :data:`L2_CHOICES`.
         dropout: ``FloatSlider`` (0 .. 0.8); epochs: ``IntSlider`` (1 .. ``max_epochs``).
-        train_button: ``Button``; progress: ``IntProgress`` (epochs done);
-        status: ``HTML`` line; plot: ``Output`` with the figure.
+        log_loss: ``Checkbox``: loss axis on a log scale (ticked automatically after an
+            explosion).
+        train_button: ``Button``; progress: ``IntProgress`` (epochs done, red after a
+            failed run); status: ``HTML`` line; plot: ``Output`` with the figure.
         model_: the network of the last run; history_: its ``history_``;
-        runs_: number of runs so far; redraws_: number of plot redraws so far.
+        failure_: why the last run failed (a sentence), or ``None``;
+        runs_: number of runs so far; redraws_: number of plot redraws so far;
+        ignored_clicks_: clicks on Train ignored because they came during a run.
     """
 
     def __init__(self, X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray,
                  y_val: np.ndarray, max_epochs: int = 20, seed: int = 0) -> None:
         self.X_train, self.y_train, self.X_val, self.y_val = X_train, y_train, X_val, y_val
         self.seed = seed
+        self.n_classes = int(max(y_train.max(), y_val.max())) + 1
         default = Settings()
         style = {"description_width": "110px"}
         layout = widgets.Layout(width="420px")
@@ -173,7 +260,7 @@ class TrainingPlayground(widgets.VBox):
             style=style, layout=layout)
         self.optimizer = widgets.Dropdown(
             options=[(_OPTIMIZER_LABELS[name], name) for name in OPTIMIZERS],
-            value=default.optimizer, description="optimiser", style=style, layout=layout)
+            value=default.optimizer, layout=widgets.Layout(width="306px"))
         self.hidden_units = widgets.SelectionSlider(
             options=list(HIDDEN_CHOICES), value=default.hidden_units, description="hidden units",
             continuous_update=False, style=style, layout=layout)
@@ -186,22 +273,59 @@ class TrainingPlayground(widgets.VBox):
         self.epochs = widgets.IntSlider(
             value=min(default.epochs, max_epochs), min=1, max=max_epochs, description="epochs",
             continuous_update=False, style=style, layout=layout)
+        self.log_loss = widgets.Checkbox(value=False, description="loss on a log scale",
+                                         indent=False)
         self.train_button = widgets.Button(description="Train", button_style="primary",
                                            icon="play")
         self.progress = widgets.IntProgress(value=0, min=0, max=self.epochs.value,
                                             description="epoch 0", style=style, layout=layout)
-        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.")
+        self.status = widgets.HTML(value="Choose settings and press <b>Train</b>.",
+                                   tooltip="The last run's settings and results.")
         self.plot = widgets.Output()
+        for name, tooltip in TOOLTIPS.items():
+            getattr(self, name).tooltip = tooltip
+        optimizer_row = with_label(self.optimizer, "optimiser", TOOLTIPS["optimizer"])
         self.model_: MLP | None = None
         self.history_: dict[str, list[float]] = {}
+        self.failure_: str | None = None
         self.runs_ = 0
         self.redraws_ = 0
+        self.ignored_clicks_ = 0
         self._settings = default
-        self.train_button.on_click(self.train)
-        controls = widgets.VBox([self.learning_rate, self.optimizer, self.hidden_units, self.l2,
+        self._running = False
+        self._ended_at = -math.inf
+        self._clock = time.monotonic  # replaceable in tests
+        self._figure_png: bytes | None = None
+        self._warnings: list[str] = []
+        self.train_button.on_click(self._on_click)
+        self.log_loss.observe(self._on_log_scale, names="value")
+        controls = widgets.VBox([self.learning_rate, optimizer_row, self.hidden_units, self.l2,
                                  self.dropout, self.epochs])
         super().__init__([controls, widgets.HBox([self.train_button, self.progress]),
-                          self.status, self.plot])
+                          self.status, self.log_loss, self.plot])
+
+    def __repr__(self) -> str:
+        # Shown where widgets cannot run (a notebook viewed on GitHub, a terminal); at most
+        # 110 characters, ipywidgets' limit for the plain-text fallback.
+        if not self.history_.get("loss"):
+            return "Training playground, not trained yet (run the notebook to use it)"
+        return f"Training playground after run {self.runs_}: {self._short_result()}"[:110]
+
+    def _short_result(self) -> str:
+        if self.failure_:
+            return "failed, " + self.failure_.split(";")[0]
+        key = "val_accuracy" if self.history_.get("val_accuracy") else "accuracy"
+        return (f"{len(self.history_['loss'])} epochs, "
+                f"{key.replace('_', ' ').replace('val', 'validation')} "
+                f"{self.history_[key][-1]:.1%}")
+
+    def _repr_mimebundle_(self, **kwargs):
+        # Besides the widget view, the last run's figure as a PNG: a saved or untrusted copy
+        # of the notebook (GitHub, a fresh JupyterLab) shows the result instead of nothing.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is not None and self._figure_png is not None:
+            bundle["image/png"] = base64.b64encode(self._figure_png).decode("ascii")
+        return bundle
 
     def settings(self) -> Settings:
         """The hyper-parameters currently set on the controls."""
@@ -211,54 +335,111 @@ class TrainingPlayground(widgets.VBox):
                         dropout=round(float(self.dropout.value), 2),
                         epochs=int(self.epochs.value))
 
+    def _on_click(self, _button) -> None:
+        # The button is disabled from the kernel, which the browser learns only after the
+        # first click's message has arrived: a double click sends a second click, which
+        # waits in the kernel's queue until the first run ends, then arrives at once.
+        if self._running or self._clock() - self._ended_at < CLICK_DEBOUNCE_SECONDS:
+            self.ignored_clicks_ += 1
+            return
+        try:
+            self.train()
+        finally:
+            self._ended_at = self._clock()  # the kernel turns to queued messages now
+
     def train(self, _button=None) -> MLP:
         """Train one network with the current settings (the Train button's callback).
 
         Resets the progress bar, then after every epoch advances it and redraws the
-        plot; finally writes the summary into the status line. Returns the network.
+        plot; finally writes the summary -- or why the run failed -- into the status
+        line and colours the bar (green: learned, red: failed). A ``FloatingPointError``
+        raised by ``fit`` ends the run as a failure with its message. Returns the network.
         """
         self._settings = settings = self.settings()
+        self._running = True
         self.train_button.disabled = True  # no second run while this one is going
+        self.runs_ += 1
         self.progress.value, self.progress.max = 0, settings.epochs
         self._redraw_at = set(redraw_epochs(settings.epochs))
-        self.progress.description = "epoch 0"
+        self.progress.description = f"epoch 0 of {settings.epochs}"
         self.progress.bar_style = ""
-        self.status.value = "Training ..."
+        self.history_, self.failure_ = {}, None
+        self.status.value = f"Run {self.runs_}: training ..."
+        error, model, caught = None, None, []
         try:
             model = make_model(settings, seed=self.seed, callbacks=[self])
-            # One BLAS thread: the matrices are small, and on a busy machine several
-            # BLAS threads competing for the cores made a run ten times slower.
-            with threadpool_limits(limits=1), \
-                    np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # MLP.fit chooses the BLAS threads itself (one: see course_utils.threads).
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+                    warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                warnings.simplefilter("error", DeprecationWarning)
                 model.fit(self.X_train, self.y_train, self.X_val, self.y_val)
+        except FloatingPointError as err:
+            error = err
         finally:
+            self._running = False
             self.train_button.disabled = False
-        self.model_, self.history_ = model, model.history_
-        self.runs_ += 1
-        diverged = not np.isfinite(model.history_["loss"][-1])
-        self.progress.bar_style = "danger" if diverged else "success"
-        self.status.value = describe_run(model.history_, settings)
+        self.model_ = model
+        finished = getattr(error, "history", None)   # the epochs before a divergence
+        self.history_ = finished if finished is not None else (
+            getattr(model, "history_", None) or self.history_)
+        self.failure_ = judge_run(self.history_, self.n_classes)
+        if error is not None:
+            self.failure_ = f"training stopped: {error}"
+        # Warnings raised inside a widget callback reach no cell; show them in the status.
+        self._warnings = [str(w.message) for w in caught]
+        self.progress.bar_style = "danger" if self.failure_ else "success"
+        if self.history_.get("loss") and self.failure_ and "exploded" in self.failure_:
+            self.log_loss.value = True  # the spike would flatten the rest of the curve
+        if self.history_.get("loss"):
+            self._redraw(self.history_, keep_png=True)
+        self.status.value = self._status_line(settings)
         return model
+
+    def _status_line(self, settings: Settings) -> str:
+        if self.failure_ is None:
+            line = f"Run {self.runs_}: {html.escape(describe_run(self.history_, settings))}"
+        else:
+            done = len(self.history_.get("loss", []))
+            line = (f"Run {self.runs_}: <b>failed</b> after {done} of {settings.epochs} "
+                    f"epochs: {html.escape(self.failure_)}.")
+        for message in self._warnings:
+            line += f"<br>Warning from training: {html.escape(message)}"
+        return line
 
     def on_epoch_end(self, model: MLP, epoch: int, history: dict[str, list[float]]) -> bool:
         """Called by ``MLP.fit`` after every epoch: progress and plot; stop on divergence."""
         self.progress.value = epoch + 1
-        self.progress.description = f"epoch {epoch + 1}"
+        self.progress.description = f"epoch {epoch + 1} of {self._settings.epochs}"
         self.history_ = history
         diverged = not np.isfinite(history["loss"][-1])
-        if epoch + 1 in self._redraw_at or diverged:
-            self._redraw(history)
+        last = epoch + 1 == self._settings.epochs
+        if (epoch + 1 in self._redraw_at and not last) or diverged:
+            self._redraw(history)  # the last epoch is drawn by train(), after judging the run
         return diverged
 
-    def _redraw(self, history: dict[str, list[float]]) -> None:
+    def _on_log_scale(self, _change) -> None:
+        if self.history_.get("loss") and not self._running:
+            self._redraw(self.history_, keep_png=True)
+
+    def _redraw(self, history: dict[str, list[float]], keep_png: bool = False) -> None:
+        # The title names the settings only: the progress bar says which epoch is running,
+        # and the x axis shows how far the curves go (they are redrawn every few epochs).
         s = self._settings
-        title = (f"{_OPTIMIZER_LABELS[s.optimizer]}, learning rate {s.learning_rate:.2g}, "
-                 f"epoch {len(history['loss'])}/{s.epochs}")
+        title = f"{_OPTIMIZER_LABELS[s.optimizer]}, learning rate {s.learning_rate:.2g}"
+        fig = plot_history(history, title=title)
+        if self.log_loss.value:
+            ax_loss = fig.axes[0]
+            ax_loss.set_yscale("log")
+            ax_loss.set_ylabel("cross-entropy loss (log scale)")
         with self.plot:
             self.plot.clear_output(wait=True)
-            fig = plot_history(history, title=title)
             display(fig)
-            plt.close(fig)
+        if keep_png:  # the copy shown where widgets do not run (see _repr_mimebundle_)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=72)
+            self._figure_png = buffer.getvalue()
+        plt.close(fig)
         self.redraws_ += 1
 
 
