@@ -14,7 +14,11 @@ Each function takes a network (an :class:`course_utils.mlp.MLP` after ``fit`` or
   how many predictions fall in each class; flags a *collapsed* network that
   predicts (almost) one class for everything;
 * :func:`overfit_small_batch` -- a network and training loop that work can drive the
-  loss on 32 samples to about 0; if it cannot, look for a bug before tuning anything.
+  loss on 32 samples to about 0; if it cannot, look for a bug before tuning anything;
+* :func:`train_test_mismatch` -- a network that trained well but predicts nonsense on
+  new data: compares the training and test inputs (scale, shift) and the predictions on
+  both, and names the likely cause (inputs scaled differently, an argmax over the wrong
+  axis, a model that was never trained).
 """
 
 from __future__ import annotations
@@ -332,6 +336,166 @@ def overfit_small_batch(model, X: np.ndarray, y: np.ndarray, n_samples: int = 32
                    "input scaling, and the learning rate (try 10x larger and smaller); "
                    "switch off l2 and dropout for this test.")
     return OverfitReport(losses, final_loss, accuracy, passed, message, net)
+
+
+# ------------------------------------------------------------------ train/inference mismatch
+
+
+@dataclass
+class MismatchReport:
+    """Result of :func:`train_test_mismatch`; ``str()`` gives the verdict in words.
+
+    Attributes:
+        train_stats, test_stats: ``{"mean", "std", "rms", "min", "max"}`` of each input array.
+        scale_ratio: ``rms(X_test) / rms(X_train)``; about 1 when both were prepared alike.
+        train_predictions: :class:`PredictionDistribution` of the model on ``X_train``.
+        test_predictions: the same on ``X_test`` (from ``y_pred`` when it is given and has
+            the right shape), or ``None`` when ``y_pred`` has the wrong shape.
+        cause: short name of the problem found (``None`` when nothing is wrong): one of
+            :data:`MISMATCH_CAUSES`.
+        message: the verdict, with the numbers.
+    """
+
+    train_stats: dict[str, float]
+    test_stats: dict[str, float]
+    scale_ratio: float
+    train_predictions: PredictionDistribution
+    test_predictions: PredictionDistribution | None
+    cause: str | None
+    message: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+#: The causes :func:`train_test_mismatch` can name, in the order it looks for them.
+MISMATCH_CAUSES = ("predictions of the wrong shape", "model never trained",
+                   "model does not fit its training data", "inputs scaled differently",
+                   "inputs shifted", "test predictions collapsed")
+
+
+def _input_stats(X: np.ndarray) -> dict[str, float]:
+    X64 = X.astype(np.float64)
+    return {"mean": float(X64.mean()), "std": float(X64.std()), "rms": _rms(X64),
+            "min": float(X64.min()), "max": float(X64.max())}
+
+
+def train_test_mismatch(model, X_train: np.ndarray, X_test: np.ndarray,
+                        y_pred: np.ndarray | None = None, y_train: np.ndarray | None = None,
+                        scale_tolerance: float = 3.0) -> MismatchReport:
+    r"""Why does a network that trained well predict nonsense on the test set?
+
+    Most such cases are a *train/inference mismatch*: the test data do not reach the
+    network the way the training data did. This looks, in order, for
+
+    1. ``y_pred`` (if given) of the wrong shape: ``probs.argmax(axis=0)`` gives one label
+       per *class* (the image with the highest score), ``probs.argmax()`` one number;
+    2. a model that was never trained (empty ``history_``: a fresh object, or the weights
+       re-initialised), or, with ``y_train``, one that does not fit its own training data;
+    3. inputs on another scale: :math:`r = \mathrm{rms}(X_\text{test}) /
+       \mathrm{rms}(X_\text{train})` outside ``[1/scale_tolerance, scale_tolerance]``
+       (about 255 for test pixels left in 0..255, about 1/255 for pixels scaled twice);
+    4. inputs shifted: means that differ by more than half the training standard deviation
+       (another normalisation, or z-scores with the test set's own statistics);
+    5. test predictions collapsed onto one class while the training predictions are not.
+
+    Args:
+        model: a trained :class:`course_utils.mlp.MLP` (only ``predict`` is used for the
+            predictions, ``history_`` for the training record).
+        X_train, X_test: ``(n, n_features)`` inputs as they were given to ``fit`` and as they
+            are given for prediction, in the network's dtype.
+        y_pred: optional, the predicted test labels as the caller computed them; checked
+            for shape, then used instead of ``model.predict(X_test)``.
+        y_train: optional ``(n_train,)`` labels, to check that the model fits them.
+        scale_tolerance: ratio of RMS beyond which the inputs count as scaled differently.
+
+    Returns:
+        A :class:`MismatchReport`; ``print(report)`` gives the verdict.
+    """
+    X_train = _check_model_X(model, X_train, "train_test_mismatch (X_train)")
+    X_test = _check_model_X(model, X_test, "train_test_mismatch (X_test)")
+    if isinstance(scale_tolerance, bool) or not isinstance(scale_tolerance, numbers.Real) \
+            or not scale_tolerance > 1:
+        raise ValueError(f"scale_tolerance must be a number > 1, got {scale_tolerance!r}.")
+    n_classes = model.n_classes_
+    train_stats, test_stats = _input_stats(X_train), _input_stats(X_test)
+    ratio = test_stats["rms"] / train_stats["rms"] if train_stats["rms"] > 0 else float("inf")
+    with np.errstate(over="ignore", invalid="ignore"):
+        train_pred = class_distribution(model.forward(X_train).argmax(axis=1), n_classes)
+        test_pred, cause, message = None, None, ""
+        if y_pred is not None:
+            y_pred = np.asarray(y_pred)
+            if y_pred.shape != (len(X_test),):
+                cause = MISMATCH_CAUSES[0]
+                what = ("a single number (argmax without an axis: the position of the largest "
+                        "score in the whole flattened array)" if y_pred.ndim == 0 else
+                        f"shape {y_pred.shape}")
+                axis_hint = (f" With {n_classes} classes, {y_pred.shape} is one label per "
+                             "*class*: argmax(axis=0) picked, for each class, the image with "
+                             "the highest score." if y_pred.shape == (n_classes,) else "")
+                message = (f"PREDICTIONS OF THE WRONG SHAPE: {len(X_test)} test inputs, but "
+                           f"the predictions are {what}.{axis_hint} Take the argmax over the "
+                           "classes, one label per sample: probs.argmax(axis=1).")
+            else:
+                test_pred = class_distribution(y_pred.astype(np.int64), n_classes)
+        if test_pred is None and cause is None:
+            test_pred = class_distribution(model.forward(X_test).argmax(axis=1), n_classes)
+    history = getattr(model, "history_", {}) or {}
+    scale = (f"RMS of the inputs: training {train_stats['rms']:.4g}, test {test_stats['rms']:.4g} "
+             f"(ratio {ratio:.3g}); largest value: training {train_stats['max']:.4g}, test "
+             f"{test_stats['max']:.4g}")
+    if cause is None and not history.get("loss"):
+        cause = MISMATCH_CAUSES[1]
+        message = ("MODEL NEVER TRAINED: this network has no training history, so its weights "
+                   "are the random initial ones. Predict with the object that fit() trained "
+                   "(fit returns it), not with a new one, and do not call initialize() on it "
+                   "afterwards.")
+    if cause is None and y_train is not None:
+        train_accuracy = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
+        if train_accuracy <= 2 / n_classes:
+            cause = MISMATCH_CAUSES[2]
+            message = (f"MODEL DOES NOT FIT ITS TRAINING DATA: accuracy {train_accuracy:.1%} on "
+                       "X_train, about chance level, although it was trained. The network "
+                       "itself is broken (see the collapse causes of prediction_distribution), "
+                       "or X_train is not the data it was trained on.")
+    if cause is None and not 1 / scale_tolerance <= ratio <= scale_tolerance:
+        cause = MISMATCH_CAUSES[3]
+        if 100 <= ratio <= 600:
+            guess = " The test pixels look unscaled (0..255) while the training ones were scaled."
+        elif 1 / 600 <= ratio <= 1 / 100:
+            guess = " The test inputs look scaled twice (divided by 255 once too often)."
+        else:
+            guess = ""
+        direction = "larger" if ratio > 1 else "smaller"
+        factor = ratio if ratio > 1 else 1 / ratio
+        message = (f"INPUTS SCALED DIFFERENTLY: the test inputs are {factor:.3g} times {direction} "
+                   f"than the training inputs ({scale}).{guess} Prepare the test inputs with "
+                   "exactly the same function and the same fitted statistics as the training "
+                   "inputs.")
+    if cause is None and abs(test_stats["mean"] - train_stats["mean"]) > 0.5 * train_stats["std"]:
+        cause = MISMATCH_CAUSES[4]
+        message = (f"INPUTS SHIFTED: mean of the inputs: training {train_stats['mean']:.4g}, test "
+                   f"{test_stats['mean']:.4g}, more than half a training standard deviation "
+                   f"({train_stats['std']:.4g}) apart. Normalise the test inputs with the "
+                   "training set's statistics.")
+    if cause is None and test_pred.collapsed and not train_pred.collapsed:
+        cause = MISMATCH_CAUSES[5]
+        message = (f"TEST PREDICTIONS COLLAPSED: {test_pred.top_fraction:.1%} of the test "
+                   f"predictions are class {test_pred.most_common}, while on the training "
+                   f"inputs the most common class has {train_pred.top_fraction:.1%}; the inputs "
+                   "have the same scale. Check that the test images are the kind the network "
+                   "was trained on, prepared the same way.")
+    if cause is None:
+        message = (f"OK: no train/inference mismatch found. {scale}; the most common predicted "
+                   f"class has {train_pred.top_fraction:.1%} of the training and "
+                   f"{test_pred.top_fraction:.1%} of the test predictions.")
+    elif cause != MISMATCH_CAUSES[3]:
+        message += f" ({scale}.)"
+    if test_pred is not None and cause is not None:
+        message += (f" Test predictions: {test_pred.top_fraction:.1%} are class "
+                    f"{test_pred.most_common}.")
+    return MismatchReport(train_stats, test_stats, float(ratio), train_pred, test_pred, cause,
+                          message)
 
 
 # ------------------------------------------------------------------ helpers

@@ -14,6 +14,7 @@ from course_utils.diagnostics import (
     layer_report,
     overfit_small_batch,
     prediction_distribution,
+    train_test_mismatch,
 )
 from course_utils.mlp import MLP
 
@@ -166,3 +167,75 @@ def test_diagnostics_need_a_network_with_weights_and_matching_inputs(healthy):
         activation_norms(healthy, np.ones((2, 9), np.float32))
     with pytest.raises(TypeError, match="dtype float64"):
         activation_norms(healthy, np.ones((2, 10)))
+
+
+# ------------------------------------------------------------------ train/inference mismatch
+
+
+def test_a_test_set_prepared_like_the_training_set_shows_no_mismatch(blobs, healthy):
+    X, y = blobs
+    report = train_test_mismatch(healthy, X[::2], X[1::2], y_train=y[::2])
+    assert report.cause is None and str(report).startswith("OK")
+    assert report.scale_ratio == pytest.approx(1.0, abs=0.2)
+
+
+def test_test_inputs_left_unscaled_are_named_with_their_scale_ratio(blobs, healthy):
+    X, _ = blobs
+    report = train_test_mismatch(healthy, X, X * np.float32(255))
+    assert report.cause == "inputs scaled differently"
+    assert report.scale_ratio == pytest.approx(255, rel=1e-4)
+    assert "255 times larger" in str(report) and "unscaled" in str(report)
+
+
+def test_test_inputs_scaled_twice_are_named(blobs, healthy):
+    X, _ = blobs
+    report = train_test_mismatch(healthy, X, X / np.float32(255))
+    assert report.cause == "inputs scaled differently" and "scaled twice" in str(report)
+
+
+def test_shifted_test_inputs_are_named(blobs, healthy):
+    X, _ = blobs
+    report = train_test_mismatch(healthy, X, X + np.float32(X.std()))
+    assert report.cause == "inputs shifted"
+
+
+def test_labels_from_an_argmax_over_the_wrong_axis_are_named(blobs, healthy):
+    X, _ = blobs
+    probs = healthy.predict_proba(X)
+    report = train_test_mismatch(healthy, X, X, y_pred=probs.argmax(axis=0))
+    assert report.cause == "predictions of the wrong shape"
+    assert "argmax(axis=0)" in str(report) and report.test_predictions is None
+    report = train_test_mismatch(healthy, X, X, y_pred=probs.argmax())
+    assert "a single number" in str(report)
+
+
+def test_a_fresh_network_is_named_as_never_trained(blobs):
+    X, _ = blobs
+    fresh = MLP((16,), seed=0).initialize(10, 4)
+    assert train_test_mismatch(fresh, X, X).cause == "model never trained"
+
+
+def test_a_trained_network_that_cannot_fit_its_training_labels_is_named(blobs, healthy):
+    X, y = blobs
+    broken = copy.deepcopy(healthy)
+    broken.intercepts_[-1][:] = [-1e4, -1e4, 0.0, -1e4]   # always class 2
+    report = train_test_mismatch(broken, X, X, y_train=y)
+    assert report.cause == "model does not fit its training data"
+
+
+def test_test_predictions_collapsed_on_inputs_of_the_right_scale_are_named(blobs, healthy):
+    X, y = blobs
+    stats = [(abs(X[y == k].mean() - X.mean()), k) for k in range(4)]
+    _, k = min(stats)   # the class whose images look most like the whole set on average
+    assert abs(X[y == k].mean() - X.mean()) < 0.5 * X.std()
+    report = train_test_mismatch(healthy, X, X[y == k])
+    assert report.cause == "test predictions collapsed"
+    assert f"class {k}" in str(report)
+
+
+def test_train_test_mismatch_rejects_bad_arguments(blobs, healthy):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="scale_tolerance"):
+        train_test_mismatch(healthy, X, X, scale_tolerance=1)
+    with pytest.raises(TypeError, match="dtype"):
+        train_test_mismatch(healthy, X, X.astype(np.float64))
