@@ -192,3 +192,23 @@ def test_messages_are_english_by_default_and_translated_after_set_language(monke
     with pytest.raises(ValueError, match="no messages in 'fr'"):
         i18n.set_language("fr")
     i18n.catalogue.cache_clear()
+
+
+def test_the_spurious_ast_system_error_of_cpython_3_11_is_retried_once(monkeypatch):
+    import ast
+
+    from course_utils import ast_parse
+    calls, real_parse = [], ast.parse
+
+    def flaky(source, **kwargs):
+        calls.append(source)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=102, after=37)")
+        return real_parse(source, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", flaky)
+    assert isinstance(ast_parse.parse("x = 1"), ast.Module) and len(calls) == 2
+    monkeypatch.setattr(ast, "parse", lambda source, **kwargs: (_ for _ in ()).throw(
+        SystemError("something else")))
+    with pytest.raises(SystemError, match="something else"):
+        ast_parse.parse("x = 1")

@@ -37,6 +37,8 @@ import symtable
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from course_utils.ast_parse import parse as parse_python
+
 _IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
 
 
@@ -213,7 +215,7 @@ def _scope_names(code: str, mode: str) -> set[str]:
     names = {symbol.get_name() for symbol in table.get_symbols() if symbol.is_referenced()}
     # Python 3.12+ inlines comprehensions into the enclosing scope (PEP 709), so at module
     # level symtable reports their loop variables as module names; take those out again.
-    names -= _comprehension_locals(ast.parse(code, mode=mode))
+    names -= _comprehension_locals(parse_python(code, mode=mode))
     pending = list(table.get_children())
     while pending:
         scope = pending.pop()
@@ -341,7 +343,7 @@ def _calls(statement: ast.stmt) -> tuple[tuple[str, tuple[tuple[int | str, str],
 def name_flow(source: str) -> NameFlow:
     """The :class:`NameFlow` of one code cell's source."""
     try:
-        tree = ast.parse(python_only(source))
+        tree = parse_python(python_only(source))
     except SyntaxError:
         names = frozenset(_IDENTIFIER.findall(source))
         return NameFlow(statements=(StatementFlow(reads=names, binds=names, simple=False),))

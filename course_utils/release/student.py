@@ -29,6 +29,7 @@ import copy
 import re
 from dataclasses import dataclass
 
+from course_utils.ast_parse import parse as parse_python
 from course_utils.release import stubs
 from course_utils.release.checksums import add_checksums, is_grade, is_solution, lock
 from course_utils.release.dependencies import dependent_cells, python_only
@@ -171,11 +172,11 @@ def _strip_cell(cell, counts: dict[str, int]) -> str:
 
 def _check_still_python(old: str, new: str, where: str) -> None:
     try:
-        ast.parse(python_only(old))
+        parse_python(python_only(old))
     except SyntaxError:
         return  # not Python to begin with; nothing to compare
     try:
-        ast.parse(python_only(new))
+        parse_python(python_only(new))
     except SyntaxError as err:
         raise ReleaseError(
             f"{where}: the student version of this cell is not valid Python ({err.msg}, line "
@@ -196,8 +197,8 @@ def _definitions(tree: ast.AST, prefix: str = "") -> dict[str, int]:
 
 def _check_definitions_kept(old: str, new: str, where: str) -> None:
     try:
-        before = _definitions(ast.parse(python_only(old)))
-        after = _definitions(ast.parse(python_only(new)))
+        before = _definitions(parse_python(python_only(old)))
+        after = _definitions(parse_python(python_only(new)))
     except SyntaxError:
         return  # not Python; _check_still_python has had its say
     lost = [name for name in before if name not in after]

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import ast
 
+from course_utils.ast_parse import parse as parse_python
+
 #: Calls whose string arguments are text for a reader.
 TEXT_CALLS = frozenset({
     "print", "display", "Markdown", "HTML", "set_title", "set_xlabel", "set_ylabel", "suptitle",
@@ -80,7 +82,7 @@ def _is_prose(value: str) -> bool:
 def translatable_strings(source: str) -> list[str]:
     """The string literals of ``source`` a translation may change."""
     try:
-        tree = ast.parse(_python(source))
+        tree = parse_python(_python(source))
     except SyntaxError:
         return []
     readable = _readable_positions(tree)
@@ -100,11 +102,11 @@ def translatable_strings(source: str) -> list[str]:
 def code_differences(english: str, translated: str) -> list[str]:
     """Where ``translated`` is not the same program as ``english`` (empty list: equivalent)."""
     try:
-        tree_en = ast.parse(_python(english))
+        tree_en = parse_python(_python(english))
     except SyntaxError as err:
         return [f"the English cell does not parse: {err}"]
     try:
-        tree_tr = ast.parse(_python(translated))
+        tree_tr = parse_python(_python(translated))
     except SyntaxError as err:
         return [f"the translated cell does not parse: {err.msg} (line {err.lineno})"]
     readable = _readable_positions(tree_en)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import polib
 
+from course_utils.ast_parse import parse as parse_python
+
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -29,7 +31,7 @@ def extract(package: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
     templates: dict[str, list[str]] = {}
     problems = []
     for path in sorted(package.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parse_python(path.read_text(encoding="utf-8"), filename=str(path))
         where = str(path.relative_to(package.parent))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _called(node.func) in DECLARATIONS:
