@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_utils.i18n import N_, tr, tr_text
 from course_utils.layers import Dense, ReLU
 
 # ------------------------------------------------------------------ activations and gradients
@@ -208,17 +209,20 @@ def class_distribution(y_pred: np.ndarray, n_classes: int,
     never = [int(k) for k in np.flatnonzero(counts == 0)]
     collapsed = share >= threshold
     n = int(counts.sum())
-    balanced = f"balanced classes would give about {1 / n_classes:.1%} each"
+    balanced = tr("balanced classes would give about {even:.1%} each", even=1 / n_classes)
     if collapsed:
-        message = (f"COLLAPSED: {share:.1%} of the {n} predictions are class {top} "
-                   f"({balanced}); {len(never)} of {n_classes} classes are never predicted. "
-                   "The network ignores its input. Typical causes: unscaled inputs, a learning "
-                   "rate so large that the loss diverged, dead ReLUs, a wrong gradient, "
-                   "labels shuffled apart from their images.")
+        message = tr("COLLAPSED: {share:.1%} of the {n} predictions are class {top} "
+                     "({balanced}); {n_never} of {n_classes} classes are never predicted. "
+                     "The network ignores its input. Typical causes: unscaled inputs, a "
+                     "learning rate so large that the loss diverged, dead ReLUs, a wrong "
+                     "gradient, labels shuffled apart from their images.",
+                     share=share, n=n, top=top, balanced=balanced, n_never=len(never),
+                     n_classes=n_classes)
     else:
-        message = (f"OK: predictions spread over {n_classes - len(never)} of {n_classes} "
-                   f"classes; the most common, class {top}, has {share:.1%} of the {n} "
-                   f"predictions ({balanced}).")
+        message = tr("OK: predictions spread over {n_seen} of {n_classes} classes; the most "
+                     "common, class {top}, has {share:.1%} of the {n} predictions "
+                     "({balanced}).", n_seen=n_classes - len(never), n_classes=n_classes,
+                     top=top, share=share, n=n, balanced=balanced)
     return PredictionDistribution(counts, fractions, top, share, never, collapsed, message)
 
 
@@ -237,8 +241,9 @@ def prediction_distribution(model, X: np.ndarray,
     report = class_distribution(logits.argmax(axis=1), model.n_classes_, threshold)
     n_bad = int(np.count_nonzero(~np.isfinite(logits).all(axis=1)))
     if n_bad:
-        report.message += (f" {n_bad} of the {len(X)} outputs are NaN or infinite: the weights "
-                           "diverged (learning rate too large, or unscaled inputs).")
+        report.message += " " + tr("{n_bad} of the {n} outputs are NaN or infinite: the weights "
+                                   "diverged (learning rate too large, or unscaled inputs).",
+                                   n_bad=n_bad, n=len(X))
     return report
 
 
@@ -323,18 +328,21 @@ def overfit_small_batch(model, X: np.ndarray, y: np.ndarray, n_samples: int = 32
         final_loss = float(net.loss_and_gradients(xb, yb)[0])
         accuracy = float(np.mean(net.predict(xb) == yb))
     passed = bool(np.isfinite(final_loss) and final_loss < loss_tol and accuracy == 1.0)
-    summary = (f"after {steps} steps on {n_samples} samples: loss {losses[0]:.4f} -> "
-               f"{final_loss:.4f}, accuracy {accuracy:.1%}")
+    summary = tr("after {steps} steps on {n_samples} samples: loss {first:.4f} -> "
+                 "{final:.4f}, accuracy {accuracy:.1%}", steps=steps, n_samples=n_samples,
+                 first=losses[0], final=final_loss, accuracy=accuracy)
     if passed:
-        message = f"PASSED: {summary}. The network can learn; the pipeline is sound."
+        message = tr("PASSED: {summary}. The network can learn; the pipeline is sound.",
+                     summary=summary)
     elif not np.isfinite(final_loss):
-        message = (f"FAILED: {summary}. The loss became NaN/inf: the learning rate is too "
-                   "large or the inputs are not scaled.")
+        message = tr("FAILED: {summary}. The loss became NaN/inf: the learning rate is too "
+                     "large or the inputs are not scaled.", summary=summary)
     else:
-        message = (f"FAILED: {summary}. It cannot even memorise {n_samples} samples: check "
-                   "the gradients (gradcheck), that labels still match their images, the "
-                   "input scaling, and the learning rate (try 10x larger and smaller); "
-                   "switch off l2 and dropout for this test.")
+        message = tr("FAILED: {summary}. It cannot even memorise {n_samples} samples: check "
+                     "the gradients (gradcheck), that labels still match their images, the "
+                     "input scaling, and the learning rate (try 10x larger and smaller); "
+                     "switch off l2 and dropout for this test.",
+                     summary=summary, n_samples=n_samples)
     return OverfitReport(losses, final_loss, accuracy, passed, message, net)
 
 
@@ -427,73 +435,87 @@ def train_test_mismatch(model, X_train: np.ndarray, X_test: np.ndarray,
             y_pred = np.asarray(y_pred)
             if y_pred.shape != (len(X_test),):
                 cause = MISMATCH_CAUSES[0]
-                what = ("a single number (argmax without an axis: the position of the largest "
-                        "score in the whole flattened array)" if y_pred.ndim == 0 else
-                        f"shape {y_pred.shape}")
-                axis_hint = (f" With {n_classes} classes, {y_pred.shape} is one label per "
-                             "*class*: argmax(axis=0) picked, for each class, the image with "
-                             "the highest score." if y_pred.shape == (n_classes,) else "")
-                message = (f"PREDICTIONS OF THE WRONG SHAPE: {len(X_test)} test inputs, but "
-                           f"the predictions are {what}.{axis_hint} Take the argmax over the "
-                           "classes, one label per sample: probs.argmax(axis=1).")
+                what = (tr("a single number (argmax without an axis: the position of the "
+                           "largest score in the whole flattened array)") if y_pred.ndim == 0
+                        else tr("shape {shape}", shape=y_pred.shape))
+                axis_hint = (" " + tr("With {n_classes} classes, {shape} is one label per "
+                                      "*class*: argmax(axis=0) picked, for each class, the "
+                                      "image with the highest score.",
+                                      n_classes=n_classes, shape=y_pred.shape)
+                             if y_pred.shape == (n_classes,) else "")
+                message = tr("PREDICTIONS OF THE WRONG SHAPE: {n_test} test inputs, but the "
+                             "predictions are {what}.{axis_hint} Take the argmax over the "
+                             "classes, one label per sample: probs.argmax(axis=1).",
+                             n_test=len(X_test), what=what, axis_hint=axis_hint)
             else:
                 test_pred = class_distribution(y_pred.astype(np.int64), n_classes)
         if test_pred is None and cause is None:
             test_pred = class_distribution(model.forward(X_test).argmax(axis=1), n_classes)
     history = getattr(model, "history_", {}) or {}
-    scale = (f"RMS of the inputs: training {train_stats['rms']:.4g}, test {test_stats['rms']:.4g} "
-             f"(ratio {ratio:.3g}); largest value: training {train_stats['max']:.4g}, test "
-             f"{test_stats['max']:.4g}")
+    scale = tr("RMS of the inputs: training {train_rms:.4g}, test {test_rms:.4g} (ratio "
+               "{ratio:.3g}); largest value: training {train_max:.4g}, test {test_max:.4g}",
+               train_rms=train_stats["rms"], test_rms=test_stats["rms"], ratio=ratio,
+               train_max=train_stats["max"], test_max=test_stats["max"])
     if cause is None and not history.get("loss"):
         cause = MISMATCH_CAUSES[1]
-        message = ("MODEL NEVER TRAINED: this network has no training history, so its weights "
-                   "are the random initial ones. Predict with the object that fit() trained "
-                   "(fit returns it), not with a new one, and do not call initialize() on it "
-                   "afterwards.")
+        message = tr("MODEL NEVER TRAINED: this network has no training history, so its "
+                     "weights are the random initial ones. Predict with the object that fit() "
+                     "trained (fit returns it), not with a new one, and do not call "
+                     "initialize() on it afterwards.")
     if cause is None and y_train is not None:
         train_accuracy = float(np.mean(model.predict(X_train) == np.asarray(y_train)))
         if train_accuracy <= 2 / n_classes:
             cause = MISMATCH_CAUSES[2]
-            message = (f"MODEL DOES NOT FIT ITS TRAINING DATA: accuracy {train_accuracy:.1%} on "
-                       "X_train, about chance level, although it was trained. The network "
-                       "itself is broken (see the collapse causes of prediction_distribution), "
-                       "or X_train is not the data it was trained on.")
+            message = tr("MODEL DOES NOT FIT ITS TRAINING DATA: accuracy {accuracy:.1%} on "
+                         "X_train, about chance level, although it was trained. The network "
+                         "itself is broken (see the collapse causes of "
+                         "prediction_distribution), or X_train is not the data it was trained "
+                         "on.", accuracy=train_accuracy)
     if cause is None and not 1 / scale_tolerance <= ratio <= scale_tolerance:
         cause = MISMATCH_CAUSES[3]
         if 100 <= ratio <= 600:
-            guess = " The test pixels look unscaled (0..255) while the training ones were scaled."
+            guess = " " + tr("The test pixels look unscaled (0..255) while the training ones "
+                             "were scaled.")
         elif 1 / 600 <= ratio <= 1 / 100:
-            guess = " The test inputs look scaled twice (divided by 255 once too often)."
+            guess = " " + tr("The test inputs look scaled twice (divided by 255 once too "
+                             "often).")
         else:
             guess = ""
-        direction = "larger" if ratio > 1 else "smaller"
+        template = (N_("INPUTS SCALED DIFFERENTLY: the test inputs are {factor:.3g} times "
+                       "larger than the training inputs ({scale}).{guess} Prepare the test "
+                       "inputs with exactly the same function and the same fitted statistics "
+                       "as the training inputs.") if ratio > 1 else
+                    N_("INPUTS SCALED DIFFERENTLY: the test inputs are {factor:.3g} times "
+                       "smaller than the training inputs ({scale}).{guess} Prepare the test "
+                       "inputs with exactly the same function and the same fitted statistics "
+                       "as the training inputs."))
         factor = ratio if ratio > 1 else 1 / ratio
-        message = (f"INPUTS SCALED DIFFERENTLY: the test inputs are {factor:.3g} times {direction} "
-                   f"than the training inputs ({scale}).{guess} Prepare the test inputs with "
-                   "exactly the same function and the same fitted statistics as the training "
-                   "inputs.")
+        message = tr_text(template).format(factor=factor, scale=scale, guess=guess)
     if cause is None and abs(test_stats["mean"] - train_stats["mean"]) > 0.5 * train_stats["std"]:
         cause = MISMATCH_CAUSES[4]
-        message = (f"INPUTS SHIFTED: mean of the inputs: training {train_stats['mean']:.4g}, test "
-                   f"{test_stats['mean']:.4g}, more than half a training standard deviation "
-                   f"({train_stats['std']:.4g}) apart. Normalise the test inputs with the "
-                   "training set's statistics.")
+        message = tr("INPUTS SHIFTED: mean of the inputs: training {train_mean:.4g}, test "
+                     "{test_mean:.4g}, more than half a training standard deviation "
+                     "({train_std:.4g}) apart. Normalise the test inputs with the training "
+                     "set's statistics.", train_mean=train_stats["mean"],
+                     test_mean=test_stats["mean"], train_std=train_stats["std"])
     if cause is None and test_pred.collapsed and not train_pred.collapsed:
         cause = MISMATCH_CAUSES[5]
-        message = (f"TEST PREDICTIONS COLLAPSED: {test_pred.top_fraction:.1%} of the test "
-                   f"predictions are class {test_pred.most_common}, while on the training "
-                   f"inputs the most common class has {train_pred.top_fraction:.1%}; the inputs "
-                   "have the same scale. Check that the test images are the kind the network "
-                   "was trained on, prepared the same way.")
+        message = tr("TEST PREDICTIONS COLLAPSED: {test_top:.1%} of the test predictions are "
+                     "class {test_class}, while on the training inputs the most common class "
+                     "has {train_top:.1%}; the inputs have the same scale. Check that the test "
+                     "images are the kind the network was trained on, prepared the same way.",
+                     test_top=test_pred.top_fraction, test_class=test_pred.most_common,
+                     train_top=train_pred.top_fraction)
     if cause is None:
-        message = (f"OK: no train/inference mismatch found. {scale}; the most common predicted "
-                   f"class has {train_pred.top_fraction:.1%} of the training and "
-                   f"{test_pred.top_fraction:.1%} of the test predictions.")
+        message = tr("OK: no train/inference mismatch found. {scale}; the most common "
+                     "predicted class has {train_top:.1%} of the training and {test_top:.1%} "
+                     "of the test predictions.", scale=scale,
+                     train_top=train_pred.top_fraction, test_top=test_pred.top_fraction)
     elif cause != MISMATCH_CAUSES[3]:
         message += f" ({scale}.)"
     if test_pred is not None and cause is not None:
-        message += (f" Test predictions: {test_pred.top_fraction:.1%} are class "
-                    f"{test_pred.most_common}.")
+        message += " " + tr("Test predictions: {top:.1%} are class {most_common}.",
+                            top=test_pred.top_fraction, most_common=test_pred.most_common)
     return MismatchReport(train_stats, test_stats, float(ratio), train_pred, test_pred, cause,
                           message)
 

@@ -27,6 +27,8 @@ from typing import Iterator
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 @dataclass
 class TrainingWatch:
@@ -53,20 +55,22 @@ class TrainingWatch:
     def __str__(self) -> str:
         parts = []
         if self.warned:
-            parts.append("warned: " + "; ".join(self.warned))
+            parts.append(tr("warned: {warnings}", warnings="; ".join(self.warned)))
         if self.diverged:
-            at = "" if self.diverged_epoch is None else f" at epoch {self.diverged_epoch}"
-            parts.append(f"diverged{at} (the loss became NaN or infinite)")
-        return "; ".join(parts) if parts else "no warnings"
+            parts.append(tr("diverged (the loss became NaN or infinite)")
+                         if self.diverged_epoch is None else
+                         tr("diverged at epoch {epoch} (the loss became NaN or infinite)",
+                            epoch=self.diverged_epoch))
+        return "; ".join(parts) if parts else tr("no warnings")
 
 
 def describe_warning(warning: warnings.WarningMessage) -> str:
     """A short phrase, without numbers, for a warning ``MLP.fit`` gives."""
     category, text = warning.category, str(warning.message)
     if category.__name__ == "UnscaledInputWarning":
-        return "inputs look unscaled (0..255)"
+        return tr("inputs look unscaled (0..255)")
     if issubclass(category, RuntimeWarning) and "exploded" in text:
-        return "the loss exploded"
+        return tr("the loss exploded")
     return f"{category.__name__}: {text.split(':')[-1].strip()[:60]}"
 
 

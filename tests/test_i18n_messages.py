@@ -6,10 +6,10 @@ wherever it is, must have a current Spanish translation with the same placeholde
 same format specs: ``{x:.3g}`` stays ``{x:.3g}``).
 
 What is routed through the catalogue today, module by module (``CHECK_MODULES`` below):
-checks 01-03, 05 and 06, feedback, claims, metrics, binary cross-entropy, widgets, the data
-layer, the doctor and the Keras output-layer warning entirely; check 04 and
-``diagnostics.py`` not yet. The completeness test reads the whole package, so it covers
-each of them as soon as it is wrapped.
+checks 01-06, feedback, claims, metrics, binary cross-entropy, widgets, the data layer, the
+doctor, the Keras output-layer warning, the verdicts of ``diagnostics.py`` and the summaries
+of ``training_watch.py``. The completeness test reads the whole package, so it covers each
+of them as soon as it is wrapped.
 """
 
 import importlib
@@ -186,6 +186,48 @@ def test_a_later_check_keeps_its_english_sentences_by_default(english):
         "The off-diagonal cell with the largest share of its true class")
 
 
+def test_check_04_speaks_spanish_in_its_mistakes_and_its_own_sentences(spanish):
+    from course_utils.checks.ch04 import DROPOUT, SCHEDULE, warmup_cosine
+
+    wrong = DROPOUT.diagnose(lambda rate, rng: None).render()
+    assert "Pista: Mantén el esquema de la clase que da el ejercicio." in wrong
+    assert "La capa no tiene el método forward." in wrong
+    passed = SCHEDULE.diagnose(warmup_cosine)
+    assert passed.passed
+    assert passed.message.startswith("Calentamiento desde base_lr / warmup_epochs")
+    assert "en 4 conjuntos de argumentos." in passed.message
+
+
+def test_check_04_keeps_its_english_sentences_by_default(english):
+    from course_utils.checks.ch04 import DROPOUT, SCHEDULE, warmup_cosine
+
+    wrong = DROPOUT.diagnose(lambda rate, rng: None)
+    assert wrong.message == "The layer has no forward method."
+    assert wrong.hint == "Keep the class outline given in the exercise."
+    assert SCHEDULE.diagnose(warmup_cosine).message.endswith("over 4 sets of arguments.")
+
+
+def test_the_debugging_helpers_give_their_verdicts_in_the_chosen_language(monkeypatch):
+    from course_utils.diagnostics import class_distribution
+    from course_utils.training_watch import TrainingWatch
+
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.delenv(i18n.LANGUAGE_ENV_VAR, raising=False)
+    collapsed = np.array([3] * 9 + [1])
+    assert str(class_distribution(collapsed, 10)).startswith(
+        "COLLAPSED: 90.0% of the 10 predictions are class 3 (balanced classes would give "
+        "about 10.0% each); 8 of 10 classes")
+    assert str(TrainingWatch(diverged=True, diverged_epoch=4)).startswith(
+        "diverged at epoch 4 (the loss became NaN or infinite)")
+    i18n.set_language("es")
+    assert str(class_distribution(collapsed, 10)).startswith(
+        "COLAPSADA: el 90.0% de las 10 predicciones son de la clase 3 (con clases equilibradas "
+        "sería alrededor del 10.0% cada una); 8 de 10 clases")
+    assert str(TrainingWatch(diverged=True, diverged_epoch=4)).startswith(
+        "divergió en la época 4 (la pérdida se volvió NaN o infinita)")
+    assert str(TrainingWatch()) == "sin advertencias"
+
+
 def test_a_mistake_qualified_by_a_factor_is_translated_part_by_part(spanish):
     assert mistake_label("off by a constant factor: the batch size") == \
         "desviado por un factor constante: el tamaño del lote"
@@ -194,7 +236,7 @@ def test_a_mistake_qualified_by_a_factor_is_translated_part_by_part(spanish):
 
 #: How far each check module speaks through the catalogue: "all" its messages, "mistakes"
 #: only its Mistake declarations (shown translated by the feedback), "none" not yet.
-CHECK_MODULES = {"ch01": "all", "ch02": "all", "ch03": "all", "ch04": "none",
+CHECK_MODULES = {"ch01": "all", "ch02": "all", "ch03": "all", "ch04": "all",
                  "ch05": "all", "ch06": "all"}
 
 

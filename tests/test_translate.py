@@ -1,5 +1,7 @@
 """The translation machinery: catalogues keyed by cell, stale detection, builds that cannot drift."""
 
+from pathlib import Path
+
 import nbformat
 import polib
 import pytest
@@ -170,7 +172,11 @@ def test_the_glossary_names_a_term_translated_otherwise():
 def test_the_command_refuses_to_build_while_translations_are_missing(tmp_path, capsys):
     (tmp_path / "notebooks").mkdir()
     nbformat.write(english(), tmp_path / "notebooks" / "01_demo.ipynb")
+    package_catalogue = (Path(__file__).resolve().parents[1] / "course_utils" / "locale"
+                         / "es.po")
+    before = package_catalogue.read_bytes()
     assert main(["es", "--update", "--root", str(tmp_path)]) == 1
+    assert package_catalogue.read_bytes() == before   # another root: the package is left alone
     out = capsys.readouterr().out
     assert "01_demo.ipynb, cell 0 (id intro): missing" in out
     assert (tmp_path / "translations" / "es" / "01_demo.po").is_file()

@@ -61,6 +61,7 @@ from course_utils.checks.feedback import (
     stop,
     swapped,
 )
+from course_utils.i18n import N_, tr, tr_text
 from course_utils.softmax import softmax
 
 # ---------------------------------------------------------------- shared machinery
@@ -208,8 +209,8 @@ def _diagnose_momentum(student_fn) -> Feedback:
             got = _call(_MOMENTUM, student_fn, *args, may_modify=(0, 2))
             compare_outputs(_MOMENTUM, got, momentum_step(*copy.deepcopy(args)),
                             ("w_new", "velocity_new"), inputs=args, mistakes=MOMENTUM_MISTAKES)
-        return ("velocity = beta * velocity - learning_rate * grad, then w = w + velocity, "
-                "with and without a starting velocity, for several learning rates and betas.")
+        return tr("velocity = beta * velocity - learning_rate * grad, then w = w + velocity, "
+                  "with and without a starting velocity, for several learning rates and betas.")
 
     return diagnose(_MOMENTUM, procedure)
 
@@ -390,9 +391,9 @@ def _diagnose_adam(student_fn) -> Feedback:
             got = _call(_ADAM, student_fn, *args, may_modify=(0, 2, 3))
             compare_outputs(_ADAM, got, adam_step(*copy.deepcopy(args)),
                             ("w_new", "m_new", "v_new"), inputs=args, mistakes=ADAM_MISTAKES)
-        return ("Moments, bias correction with t counted from 1, and the step "
-                "m_hat / (sqrt(v_hat) + eps), at the first step, at later ones and with "
-                "other betas.")
+        return tr("Moments, bias correction with t counted from 1, and the step "
+                  "m_hat / (sqrt(v_hat) + eps), at the first step, at later ones and with "
+                  "other betas.")
 
     return diagnose(_ADAM, procedure)
 
@@ -549,9 +550,10 @@ def _student_curve(student_fn, case) -> np.ndarray:
             lr = lr[()]
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
             stop(_SCHEDULE, Status.MISTAKE,
-                 f"For epoch {epoch} your function returned {type(lr).__name__} ({lr!r}); it "
-                 "must return one number, the learning rate of that epoch.",
-                 hint="Return a float; call it once per epoch.")
+                 tr("For epoch {epoch} your function returned {got_type} ({value!r}); it "
+                    "must return one number, the learning rate of that epoch.",
+                    epoch=epoch, got_type=type(lr).__name__, value=lr),
+                 hint=tr("Return a float; call it once per epoch."))
         values.append(float(lr))
     return np.array(values)
 
@@ -566,13 +568,14 @@ def _diagnose_schedule(student_fn) -> Feedback:
             base_lr, warmup, total, min_lr = case
             compare_arrays(_SCHEDULE, _student_curve(student_fn, case),
                            _curve(warmup_cosine, *case), inputs=case, mistakes=curve_mistakes,
-                           what=(f"the learning rate of epochs 0 to {total + 4} (base_lr "
-                                 f"{base_lr:g}, warmup_epochs {warmup}, total_epochs {total}, "
-                                 f"min_lr {min_lr:g})"),
-                           rtol=1e-7, atol=1e-12, factors={"base_lr": base_lr})
-        return ("Warm-up from base_lr / warmup_epochs, half a cosine from base_lr to min_lr "
-                "after it, min_lr from total_epochs on; with and without warm-up, over "
-                f"{len(_SCHEDULE_CASES)} sets of arguments.")
+                           what=tr("the learning rate of epochs 0 to {last} (base_lr "
+                                   "{base_lr:g}, warmup_epochs {warmup}, total_epochs {total}, "
+                                   "min_lr {min_lr:g})", last=total + 4, base_lr=base_lr,
+                                   warmup=warmup, total=total, min_lr=min_lr),
+                           rtol=1e-7, atol=1e-12, factors={N_("base_lr"): base_lr})
+        return tr("Warm-up from base_lr / warmup_epochs, half a cosine from base_lr to min_lr "
+                  "after it, min_lr from total_epochs on; with and without warm-up, over "
+                  "{n_cases} sets of arguments.", n_cases=len(_SCHEDULE_CASES))
 
     return diagnose(_SCHEDULE, procedure)
 
@@ -663,7 +666,7 @@ def _dropout_variant(kind: str):
     return Mistaken
 
 
-_KEEP_HINT = "Keep an entry when a uniform random number is below the keep probability."
+_KEEP_HINT = N_("Keep an entry when a uniform random number is below the keep probability.")
 
 DROPOUT_MISTAKES = [
     Mistake("dropout not rescaled (not inverted)",
@@ -739,19 +742,20 @@ _DROPOUT_BY_NAME = {m.name: m for m in DROPOUT_MISTAKES}
 
 def _say(name: str, **fmt) -> None:
     mistake = _DROPOUT_BY_NAME[name]
-    stop(_DROPOUT, Status.MISTAKE, mistake.explanation.format(**fmt), hint=mistake.hint,
-         mistake=name)
+    stop(_DROPOUT, Status.MISTAKE, tr_text(mistake.explanation).format(**fmt),
+         hint=tr_text(mistake.hint), mistake=name)
 
 
 def _array_out(got, x: np.ndarray, what: str) -> np.ndarray:
     if got is None:
-        stop(_DROPOUT, Status.MISTAKE, f"{what} returned None.",
-             hint="Did you forget the `return` statement?")
+        stop(_DROPOUT, Status.MISTAKE, tr("{what} returned None.", what=what),
+             hint=tr("Did you forget the `return` statement?"))
     got = np.asarray(got)
     if got.shape != x.shape:
-        stop(_DROPOUT, Status.MISTAKE, f"{what} returned shape {got.shape}; expected "
-             f"{x.shape}, the shape of its input.",
-             hint="Dropout works element-wise: draw the mask with shape x.shape.")
+        stop(_DROPOUT, Status.MISTAKE,
+             tr("{what} returned shape {got}; expected {expected}, the shape of its input.",
+                what=what, got=got.shape, expected=x.shape),
+             hint=tr("Dropout works element-wise: draw the mask with shape x.shape."))
     return got
 
 
@@ -768,40 +772,44 @@ def _check_dropout_case(student_cls, rate: float, seed: int) -> None:
     layer = _call(_DROPOUT, student_cls, rate, np.random.default_rng(seed))
     for method in ("forward", "backward"):
         if not callable(getattr(layer, method, None)):
-            stop(_DROPOUT, Status.MISTAKE, f"The layer has no {method} method.",
-                 hint="Keep the class outline given in the exercise.")
+            stop(_DROPOUT, Status.MISTAKE, tr("The layer has no {method} method.", method=method),
+                 hint=tr("Keep the class outline given in the exercise."))
 
     out = _array_out(_call(_DROPOUT, layer.forward, x, training=True), x,
-                     f"forward(x, training=True) with rate = {rate}")
+                     tr("forward(x, training=True) with rate = {rate}", rate=rate))
     kept = out != 0
     fraction = float(kept.mean())
     if rate == 0.0:
         if not _close(out, x):
-            compare_arrays(_DROPOUT, out, x, what="forward(x, training=True) with rate = 0")
+            compare_arrays(_DROPOUT, out, x,
+                           what=tr("forward(x, training=True) with rate = {rate}", rate=0))
     else:
         if fraction < 0.999 and np.array_equal(kept, np.broadcast_to(kept[:1], kept.shape)):
             _say("mask shared across the batch", n=len(x))
         if fraction > 0.999:
-            stop(_DROPOUT, Status.MISTAKE, f"In training with rate = {rate}, no entry was dropped.",
-                 hint="Multiply x by a random mask of kept (True) and dropped (False) entries.")
+            stop(_DROPOUT, Status.MISTAKE,
+                 tr("In training with rate = {rate}, no entry was dropped.", rate=rate),
+                 hint=tr("Multiply x by a random mask of kept (True) and dropped (False) "
+                         "entries."))
         if abs(fraction - rate) < 0.03 and abs(rate - q) > 0.06:
             _say("rate used as the keep probability", kept=fraction, p=rate, q=q)
         if abs(fraction - 0.8) < 0.03 and abs(q - 0.8) > 0.06:
             _say("rate hard-coded as 0.2", kept=fraction, p=rate)
         if abs(fraction - q) > 0.03:
             stop(_DROPOUT, Status.MISTAKE,
-                 f"In training {fraction:.1%} of the entries were kept; with rate = {rate} "
-                 f"about {q:.0%} should be.", hint=_KEEP_HINT)
+                 tr("In training {fraction:.1%} of the entries were kept; with rate = {rate} "
+                    "about {q:.0%} should be.", fraction=fraction, rate=rate, q=q),
+                 hint=tr_text(_KEEP_HINT))
     if _close(out[kept], x[kept]) and rate > 0:
         _say("dropout not rescaled (not inverted)")
     if not _close(out[kept], x[kept] / q):
-        stop(_DROPOUT, Status.MISTAKE, f"With rate = {rate}, the kept entries are not "
-             "x / (1 - rate).",
-             hint="The kept entries are divided by the keep probability.")
+        stop(_DROPOUT, Status.MISTAKE,
+             tr("With rate = {rate}, the kept entries are not x / (1 - rate).", rate=rate),
+             hint=tr("The kept entries are divided by the keep probability."))
     if out.dtype != x.dtype:
         _say("float32 input returned as float64")
 
-    dx = _array_out(_call(_DROPOUT, layer.backward, dout), x, "backward(dout)")
+    dx = _array_out(_call(_DROPOUT, layer.backward, dout), x, tr("backward(dout)"))
     expected_dx = dout * (kept / q)
     if not _close(dx, expected_dx):
         if _close(dx, dout):
@@ -810,30 +818,30 @@ def _check_dropout_case(student_cls, rate: float, seed: int) -> None:
             _say("backward not rescaled")
         if abs(float((dx != 0).mean()) - q) < 0.03:
             _say("mask regenerated in backward")
-        compare_arrays(_DROPOUT, dx, expected_dx, what="backward(dout)")
+        compare_arrays(_DROPOUT, dx, expected_dx, what=tr("backward(dout)"))
 
     again = _array_out(_call(_DROPOUT, layer.forward, x, training=True), x,
-                       "a second forward(x, training=True)")
+                       tr("a second forward(x, training=True)"))
     if rate > 0 and np.array_equal(again != 0, kept):
         _say("same mask for every batch")
 
     at_inference = _array_out(_call(_DROPOUT, layer.forward, x, training=False), x,
-                              "forward(x, training=False)")
+                              tr("forward(x, training=False)"))
     if not _close(at_inference, x):
         if np.count_nonzero(at_inference == 0):
             _say("dropout applied at inference")
         if _close(at_inference, x * q):
             _say("output scaled at inference")
-        compare_arrays(_DROPOUT, at_inference, x, what="forward(x, training=False)")
+        compare_arrays(_DROPOUT, at_inference, x, what=tr("forward(x, training=False)"))
 
 
 def _diagnose_dropout(student_cls) -> Feedback:
     def procedure() -> str:
         for rate, seed in ((0.2, 7), (0.5, 8), (0.0, 9)):
             _check_dropout_case(student_cls, rate, seed)
-        return ("With rates 0.2, 0.5 and 0: each entry kept with probability 1 - rate and "
-                "divided by it, a new mask per entry and per call; backward reuses the forward "
-                "mask; at inference the layer is the identity.")
+        return tr("With rates 0.2, 0.5 and 0: each entry kept with probability 1 - rate and "
+                  "divided by it, a new mask per entry and per call; backward reuses the "
+                  "forward mask; at inference the layer is the identity.")
 
     return diagnose(_DROPOUT, procedure)
 
@@ -971,14 +979,17 @@ def _diagnose_l2(student_fn) -> Feedback:
             keys = sorted(args[1])
             if not isinstance(grads, dict) or set(grads) != set(keys):
                 stop(_L2, Status.MISTAKE,
-                     f"The second value returned must be a dictionary with the keys {keys}; got "
-                     f"{type(grads).__name__}"
-                     f"{' with keys ' + str(sorted(grads)) if isinstance(grads, dict) else ''}.",
-                     hint="Build a dictionary with one regularised gradient per parameter.")
+                     tr("The second value returned must be a dictionary with the keys {keys}; "
+                        "got {got_type} with keys {got_keys}.", keys=keys,
+                        got_type=type(grads).__name__, got_keys=sorted(grads))
+                     if isinstance(grads, dict) else
+                     tr("The second value returned must be a dictionary with the keys {keys}; "
+                        "got {got_type}.", keys=keys, got_type=type(grads).__name__),
+                     hint=tr("Build a dictionary with one regularised gradient per parameter."))
             if np.ndim(loss) != 0:
                 stop(_L2, Status.MISTAKE,
-                     f"The loss must be one number; got shape {np.shape(loss)}.",
-                     hint="Sum the squares of every weight matrix into a single float.")
+                     tr("The loss must be one number; got shape {shape}.", shape=np.shape(loss)),
+                     hint=tr("Sum the squares of every weight matrix into a single float."))
             flat_mistakes = [Mistake(m.name, m.explanation, m.hint,
                                      lambda *a, _wrong=m.wrong, _keys=keys: _l2_flat(_wrong(*a),
                                                                                      _keys))
@@ -986,8 +997,8 @@ def _diagnose_l2(student_fn) -> Feedback:
             compare_outputs(_L2, _l2_flat(got, keys), _l2_flat(add_l2(*copy.deepcopy(args)), keys),
                             ("loss", *(f"d{k}" for k in keys)), inputs=args,
                             mistakes=flat_mistakes)
-        return ("loss + (lam/2) * sum(W**2) over the weight matrices, lam * W added to each dW, "
-                "biases untouched; with two and three layers and two values of lam.")
+        return tr("loss + (lam/2) * sum(W**2) over the weight matrices, lam * W added to each "
+                  "dW, biases untouched; with two and three layers and two values of lam.")
 
     return diagnose(_L2, procedure)
 
@@ -1074,9 +1085,9 @@ def _relu_output_instead_of_derivative(params, X, y):
     return loss, {**grads, "W1": X.T @ dZ1, "b1": dZ1.sum(axis=0)}
 
 
-_GRADCHECK_HINT = ("Run the gradient check (check_network_gradients, as for bug 3) on your "
-                   "function: the parameters with a large relative error tell you which lines "
-                   "of the backward pass to read.")
+_GRADCHECK_HINT = N_("Run the gradient check (check_network_gradients, as for bug 3) on your "
+                     "function: the parameters with a large relative error tell you which lines "
+                     "of the backward pass to read.")
 
 
 def _relu_mask_always_true(params, X, y):
@@ -1139,16 +1150,17 @@ def _diagnose_mystery(student_fn) -> Feedback:
             if not isinstance(got, (tuple, list)) or len(got) != 2 \
                     or not isinstance(got[1], dict) or set(got[1]) != set(_MYSTERY_KEYS):
                 stop(_MYSTERY, Status.MISTAKE,
-                     "Your function must return (loss, grads) with grads a dictionary with the "
-                     f"keys {list(_MYSTERY_KEYS)}, as the mystery function does.",
-                     hint="Keep the mystery function's return statement.")
+                     tr("Your function must return (loss, grads) with grads a dictionary with "
+                        "the keys {keys}, as the mystery function does.",
+                        keys=list(_MYSTERY_KEYS)),
+                     hint=tr("Keep the mystery function's return statement."))
             got = _mystery_flat(got)
             expected = _mystery_flat(fixed_loss_and_gradients(*copy.deepcopy(args)))
             compare_outputs(_MYSTERY, got, expected, names, inputs=args,
                             mistakes=flat_mistakes, rtol=1e-7, atol=1e-10,
-                            factors={"the batch size": n})
-        return ("The ReLU's derivative is back in the backward pass: the loss and the four "
-                "gradients agree with the correct ones on two batches of other shapes.")
+                            factors={N_("the batch size"): n})
+        return tr("The ReLU's derivative is back in the backward pass: the loss and the four "
+                  "gradients agree with the correct ones on two batches of other shapes.")
 
     return diagnose(_MYSTERY, procedure)
 
@@ -1171,9 +1183,10 @@ def _still_wrong_message(student_fn) -> Feedback:
     wrong = [name for name in names if name not in right]
     if not right or not wrong:
         return feedback
-    summary = (f"Already right: {', '.join(right)}. Still wrong: {', '.join(wrong)}; read "
-               "the lines of the backward pass that compute them.")
-    hint = feedback.hint if feedback.mistake else _GRADCHECK_HINT
+    summary = tr("Already right: {right}. Still wrong: {wrong}; read the lines of the "
+                 "backward pass that compute them.", right=", ".join(right),
+                 wrong=", ".join(wrong))
+    hint = feedback.hint if feedback.mistake else tr_text(_GRADCHECK_HINT)
     return Feedback(feedback.exercise, feedback.status, f"{summary}\n{feedback.message}",
                     hint, feedback.mistake)
 

@@ -106,21 +106,25 @@ def main(argv: list[str] | None = None) -> int:
         notebooks = [nb for nb in notebooks if any(nb.name.startswith(p) for p in args.only)]
         if not notebooks:
             parser.error(f"no notebook starts with {' or '.join(args.only)}")
-    templates, source_problems = extract(PACKAGE)
-    messages_file = PACKAGE / "locale" / f"{language}.po"
+    # The helpers' messages: those of the package in the repository being translated
+    # (a --root without course_utils/, such as a test's folder, has none to update).
+    package = root / PACKAGE.name
+    with_messages = not args.only and package.is_dir()
+    templates, source_problems = extract(package) if with_messages else ({}, [])
+    messages_file = package / "locale" / f"{language}.po"
 
     if args.update:
         for notebook in notebooks:
             path = catalogue_path(root, language, notebook)
             nb = nbformat.read(notebook, as_version=4)
             catalog.save(catalog.update(nb, catalog.load(path)), path)
-        if not args.only:
+        if with_messages:
             catalog.save(update_messages(catalog.load(messages_file), templates), messages_file)
         print(f"catalogues updated in translations/{language}/"
-              + ("" if args.only else f" and course_utils/locale/{language}.po"))
+              + (f" and {PACKAGE.name}/locale/{language}.po" if with_messages else ""))
 
     problems = [str(p) for nb in notebooks for p in notebook_problems(root, language, nb)]
-    if not args.only:
+    if with_messages:
         problems += source_problems
         problems += message_problems(catalog.load(messages_file), templates)
     if args.check or problems:
