@@ -36,7 +36,7 @@ def test_committed_notebooks_carry_a_current_header():
 
 
 def headerless_copy(path: Path, folder: Path) -> Path:
-    """``path`` copied into ``folder`` without the cells the tool writes (as before its first run)."""
+    """``path`` copied into ``folder`` without the cells the tool writes (as before it ran)."""
     nb = nbformat.read(path, as_version=4)
     nb.cells = [c for c in nb.cells if "course_header" not in c.metadata]
     copy = folder / path.name
