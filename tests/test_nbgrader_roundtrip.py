@@ -218,8 +218,16 @@ def scores(course):
         for student in STUDENTS:
             for name in keys:
                 graded = gradebook.find_submission_notebook(Path(name).stem, ASSIGNMENT, student)
+                # Written answers (Markdown answer cells) wait for a person: nbgrader gives
+                # them no automatic score, the course's grader does not grade them either.
+                written = {grade.name for grade in graded.grades
+                           if grade.cell.cell_type == "markdown"}
+                assert all(grade.needs_manual_grade for grade in graded.grades
+                           if grade.name in written), f"{student}/{name}: {sorted(written)}"
                 found["nbgrader", student, name] = {grade.name: grade.score
-                                                    for grade in graded.grades}
+                                                    for grade in graded.grades
+                                                    if grade.name not in written}
+                found["written", student, name] = written
     return found
 
 
@@ -256,6 +264,17 @@ def test_both_graders_give_the_points_the_answer_key_predicts(scores, course, st
     for grader in ("course", "nbgrader"):
         assert scores[grader, student, name] == expected_points(keys[name], student, grader), \
             f"{grader} on {student}/{name}"
+
+
+def test_written_answers_are_left_for_manual_grading(scores, course):
+    _, _, keys = course
+    for name, key in keys.items():
+        answers = {cell.metadata["nbgrader"]["grade_id"] for cell in key.cells
+                   if cell.cell_type == "markdown"
+                   and cell.metadata.get("nbgrader", {}).get("grade")}
+        assert answers, f"{name} has no written-answer cell"
+        for student in STUDENTS:
+            assert scores["written", student, name] == answers, f"{student}/{name}"
 
 
 def test_the_graders_agree_except_where_nbgrader_is_fooled(scores, course):
