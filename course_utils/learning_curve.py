@@ -18,9 +18,9 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from course_utils.preprocessing import stratified_subset
+from course_utils.threads import blas_thread_limit, thread_count
 
 
 def doubling_sizes(n_pool: int, start: int = 250) -> list[int]:
@@ -67,12 +67,9 @@ def learning_curve(make_model: Callable[[int], object], X: np.ndarray, y: np.nda
     if not sizes or bad:
         raise ValueError(f"learning_curve: sizes must be integers from 1 to {len(y)} (the pool "
                          f"size), got {list(sizes)}.")
-    if isinstance(blas_threads, bool) or not isinstance(blas_threads, numbers.Integral) \
-            or blas_threads < 1:
-        raise ValueError(f"learning_curve: blas_threads must be a positive integer, got "
-                         f"{blas_threads!r}.")
+    threads = thread_count(blas_threads, "learning_curve")
     accuracy = np.zeros((len(sizes), len(seeds)))
-    with threadpool_limits(limits=int(blas_threads), user_api="blas"):
+    with blas_thread_limit(threads):
         for i, n in enumerate(sizes):
             for j, seed in enumerate(seeds):
                 X_sub, y_sub = stratified_subset(X, y, int(n), seed=seed, keep_order=True)

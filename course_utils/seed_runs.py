@@ -20,16 +20,15 @@ converted before the clock starts, and the median over the seeds rather than one
 
 from __future__ import annotations
 
-import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from course_utils.metrics import RunsSummary, summarize_runs
 from course_utils.sklearn_bridge import max_iter_warning_silenced
+from course_utils.threads import blas_thread_limit, thread_count
 
 
 @dataclass
@@ -106,17 +105,14 @@ def run_seeds(models: Mapping[str, Callable[[int], object]], seeds: Iterable[int
         if np.shape(inputs) != np.shape(X):
             raise ValueError(f"run_seeds: train_inputs[{name!r}] has shape {np.shape(inputs)}; "
                              f"it must hold the same images as X, shape {np.shape(X)}.")
-    if isinstance(blas_threads, bool) or not isinstance(blas_threads, numbers.Integral) \
-            or blas_threads < 1:
-        raise ValueError(f"run_seeds: blas_threads must be a positive integer, got "
-                         f"{blas_threads!r}.")
+    threads = thread_count(blas_threads, "run_seeds")
     if len(X) != len(y) or len(X_test) != len(y_test):
         raise ValueError(f"run_seeds: X has {len(X)} rows and y {len(y)} labels; X_test has "
                          f"{len(X_test)} rows and y_test {len(y_test)} labels.")
-    runs = SeedRuns(seeds, len(y_test), int(blas_threads))
+    runs = SeedRuns(seeds, len(y_test), threads)
     for name in models:
         runs.accuracies[name], runs.seconds[name], runs.models[name] = [], [], []
-    with threadpool_limits(limits=int(blas_threads), user_api="blas"), \
+    with blas_thread_limit(threads), \
             max_iter_warning_silenced():
         for seed in seeds:
             for name, make in models.items():

@@ -52,6 +52,14 @@ def resolve_blas_threads(value) -> int | None:
     return int(value)
 
 
+def thread_count(value, who: str) -> int:
+    """``value`` as a number of BLAS threads, a positive integer (``run_seeds``,
+    ``learning_curve``); a ValueError naming ``who`` for anything else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{who}: blas_threads must be a positive integer, got {value!r}.")
+    return int(value)
+
+
 @contextlib.contextmanager
 def blas_thread_limit(threads: int | None):
     """Limit BLAS to ``threads`` threads inside the block (None: change nothing).

@@ -5,7 +5,12 @@ import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from course_utils.mlp import MLP
-from course_utils.threads import TRAINING_THREADS, blas_thread_limit, resolve_blas_threads
+from course_utils.threads import (
+    TRAINING_THREADS,
+    blas_thread_limit,
+    resolve_blas_threads,
+    thread_count,
+)
 
 
 def _blas_threads() -> list[int]:
@@ -89,3 +94,13 @@ def test_blas_thread_limit_of_none_changes_nothing(two_blas_threads):
     with blas_thread_limit(1):
         assert set(_blas_threads()) == {1}
     assert set(_blas_threads()) == {2}
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.0, True, "2", None])
+def test_thread_count_refuses_anything_but_a_positive_integer_and_names_the_caller(value):
+    with pytest.raises(ValueError, match=r"^run_seeds: blas_threads must be a positive integer"):
+        thread_count(value, "run_seeds")
+
+
+def test_thread_count_returns_a_plain_int():
+    assert thread_count(np.int64(2), "run_seeds") == 2 and type(thread_count(2, "x")) is int
