@@ -208,7 +208,7 @@ class Dense(Layer):
         x, W = self._take_cache()
         _check_dout(dout, (x.shape[0], W.shape[1]), x.dtype, "Dense.backward")
         np.matmul(x.T, dout, out=self.grads["W"])
-        np.sum(dout, axis=0, out=self.grads["b"])
+        np.add.reduce(dout, axis=0, out=self.grads["b"])  # dout.sum(axis=0), into b's array
         return dout @ W.T if self.compute_dx else None
 
     def __repr__(self) -> str:

@@ -48,7 +48,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from course_utils.layers import ACTIVATIONS, Dense, Layer
-from course_utils.optimizers import SGD, Optimizer
+from course_utils.optimizers import SGD, Optimizer, packed_views
 from course_utils.regularization import Dropout
 from course_utils.softmax import _log_softmax, _softmax, _softmax_cross_entropy
 from course_utils.threads import AUTO, blas_thread_limit, resolve_blas_threads
@@ -188,6 +188,13 @@ class MLP:
                 if self.dropout > 0:
                     self.layers_.append(Dropout(self.dropout, rng=dropout_rng))
         self._dense = [layer for layer in self.layers_ if isinstance(layer, Dense)]
+        # W1, b1, W2, b2, ... (and their gradients) back to back in one flat array each,
+        # so that the optimiser updates them all in one pass per operation.
+        for store in ("params", "grads"):
+            dicts = [getattr(layer, store) for layer in self._dense]
+            views = iter(packed_views([d[kind] for d in dicts for kind in ("W", "b")]))
+            for d in dicts:
+                d["W"], d["b"] = next(views), next(views)
         self.coefs_ = [layer.params["W"] for layer in self._dense]
         self.intercepts_ = [layer.params["b"] for layer in self._dense]
         self._param_list = [p for layer in self._dense for p in (layer.W, layer.b)]
@@ -509,7 +516,10 @@ class MLP:
                              f"network expects {n_features}.")
         if len(X) == 0:
             raise ValueError(f"MLP.{who}: X has no samples (shape {X.shape}).")
-        if not np.isfinite(X).all():
+        # NaN propagates through min and max, and an infinity is one of them: two
+        # reductions check every entry without the (n, d) mask np.isfinite(X) would
+        # allocate (on 60,000 images that mask cost more than an epoch's products).
+        if not (math.isfinite(X.min()) and math.isfinite(X.max())):
             raise ValueError(f"MLP.{who}: X contains NaN or infinite values "
                              f"({np.count_nonzero(~np.isfinite(X))} entries). A z-score of a "
                              "constant pixel divides by 0: use preprocessing.Standardizer.")
@@ -533,9 +543,9 @@ def _warn_if_unscaled(X: np.ndarray) -> None:
     and 222 in its test set, as large as raw pixels.
     """
     top = float(X.max())
-    if top > UNSCALED_MAX and float(X.min()) >= 0:
+    if top > UNSCALED_MAX and (bottom := float(X.min())) >= 0:
         warnings.warn(
-            f"MLP.fit: the inputs X range from {float(X.min()):g} to {top:g}: they look like "
+            f"MLP.fit: the inputs X range from {bottom:g} to {top:g}: they look like "
             f"unscaled pixels (0..255), and a network trained on them usually stalls or "
             f"diverges. Use {_SCALING_FIX}.", UnscaledInputWarning, stacklevel=4)
 

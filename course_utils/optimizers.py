@@ -26,21 +26,23 @@ and divisions are element-wise.
 How the updates are computed (and why it matters for speed)
     Each docstring shows the textbook formula and the form :meth:`step` computes.
     They are the same numbers up to float rounding (``tests/test_optimizers.py``
-    checks this over many steps). The fast form differs in two ways only:
+    checks this over many steps). The fast form differs in three ways only:
 
     * Every array operation writes into memory allocated once, at the first step:
       the optimiser's state and one scratch array per parameter. Written as in a
       textbook, ``p -= lr * m_hat / (np.sqrt(v_hat) + eps)`` creates five
       temporary arrays as large as ``p`` on every step.
+    * RMSProp's and Adam's last pass, ``p -= alpha * x``, is one fused
+      multiply-subtract (BLAS ``axpy``, :func:`_subtract_scaled`) instead of two.
     * Whatever is the same for every entry (Adam's bias corrections, the factors
       :math:`1-\beta` of its averages, the decay factor) is folded into Python
       numbers computed once per step, so the arrays are touched as few times as
-      possible. This is why Adam keeps weighted sums instead of averages (its
-      docstring shows the algebra). Python numbers, not NumPy float64
+      possible. This is why Adam and RMSProp keep weighted sums instead of
+      averages (their docstrings show the algebra). Python numbers, not NumPy float64
       scalars, so that float32 arrays stay in float32 arithmetic.
 
     What costs time is the number of passes over the parameters: plain SGD makes
-    2 per step, momentum 4, Nesterov 6, RMSProp 9, Adam 10, plus 1 for weight
+    2 per step, momentum 4, Nesterov 6, RMSProp 7, Adam 9, plus 1 for weight
     decay. The matrix products of one batch of 64 make about 192 multiply-adds
     per weight, so even Adam's update is a modest fraction of a training step.
 
@@ -87,6 +89,7 @@ import math
 import numbers
 
 import numpy as np
+from scipy.linalg.blas import daxpy, saxpy
 
 __all__ = ["Optimizer", "SGD", "Momentum", "RMSProp", "Adam", "OPTIMIZERS", "make_optimizer"]
 
@@ -113,6 +116,7 @@ class Optimizer:
         self.t = 0
         self._shapes: list[tuple[int, ...]] | None = None
         self._scratch: list[np.ndarray] = []
+        self._flat: tuple[list, list, np.ndarray, np.ndarray] | None = None
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Update every array in ``params`` in place, using ``grads`` (same shapes, same order)."""
@@ -142,7 +146,7 @@ class Optimizer:
                     f"of shapes {self._shapes}, now got {[p.shape for p in params]}. Each "
                     "network needs its own optimiser object (its state is per parameter).")
             self._shapes = [p.shape for p in params]
-            self._scratch = [np.empty_like(p) for p in params]
+            self._scratch = self._new_state(params)
         self.t += 1
         if self.weight_decay:
             shrink = 1.0 - self.learning_rate * self.weight_decay
@@ -150,6 +154,34 @@ class Optimizer:
                 if p.ndim >= 2:
                     p *= shrink
         return first
+
+    @staticmethod
+    def _new_state(params: list[np.ndarray]) -> list[np.ndarray]:
+        """Zeros shaped like each parameter, as consecutive views of one flat array."""
+        return packed_views([np.zeros_like(p) for p in params])
+
+    def _blocks(self, params: list[np.ndarray], grads: list[np.ndarray],
+                *states: list[np.ndarray]):
+        """The ``(p, g, *state)`` arrays an element-wise update runs over.
+
+        Normally one tuple per parameter. When ``params`` and ``grads`` each fill one
+        flat array back to back, as :class:`course_utils.mlp.MLP` allocates them
+        (:func:`packed_views`), a single tuple of those flat arrays: the same
+        element-wise arithmetic, but one pass per operation instead of one per
+        array. For a network's small bias vectors the Python overhead of a NumPy
+        call costs as much as the arithmetic on a 100,000-entry matrix.
+        """
+        cached = self._flat
+        if not (cached is not None and len(params) == len(cached[0])
+                and all(a is b for a, b in zip(params, cached[0], strict=True))
+                and all(a is b for a, b in zip(grads, cached[1], strict=True))):
+            flat_g = _buffer_filled_by(grads)
+            flat_p = None if flat_g is None else _buffer_filled_by(params)
+            if flat_p is None or flat_p.dtype != flat_g.dtype:
+                self._flat = None
+                return zip(params, grads, *states, strict=True)
+            self._flat = cached = (list(params), list(grads), flat_p, flat_g)
+        return [(cached[2], cached[3], *(state[0].base for state in states))]
 
     def _check_lists(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         who = f"{type(self).__name__}.step"
@@ -192,7 +224,7 @@ class SGD(Optimizer):
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         self._begin_step(params, grads)
         lr = self.learning_rate
-        for p, g, buf in zip(params, grads, self._scratch, strict=True):
+        for p, g, buf in self._blocks(params, grads, self._scratch):
             np.multiply(g, lr, out=buf)
             p -= buf
 
@@ -252,16 +284,16 @@ class Momentum(Optimizer):
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
-            self.velocity = [np.zeros_like(p) for p in params]
-            self._step = [np.empty_like(p) for p in params] if self.nesterov else None
+            self.velocity = self._new_state(params)
+            self._step = self._new_state(params) if self.nesterov else self.velocity
         lr, mu = self.learning_rate, self.momentum
-        for i, (p, g, v, buf) in enumerate(zip(params, grads, self.velocity, self._scratch,
-                                               strict=True)):
+        for p, g, v, buf, step in self._blocks(params, grads, self.velocity, self._scratch,
+                                               self._step):
             np.multiply(g, lr, out=buf)          # buf = eta g
             v *= mu
             v -= buf                             # v = mu v - eta g
             if self.nesterov:
-                step = np.multiply(v, mu, out=self._step[i])
+                np.multiply(v, mu, out=step)
                 step -= buf
                 p += step                        # p += mu v - eta g
             else:
@@ -280,11 +312,20 @@ class RMSProp(Optimizer):
     for those whose gradients are large. With :math:`s` starting at 0, the first
     steps are larger than :math:`\eta` (Adam corrects this bias; RMSProp does not).
 
-    Computed as ``buf = g * g; buf *= 1 - rho; s *= rho; s += buf`` and
-    ``step = lr * g; buf = sqrt(s); buf += eps; buf = step / buf; p -= buf``: nine
-    passes into two scratch arrays, nothing allocated. These are the operations of
-    ``s = rho * s + (1 - rho) * g**2; p -= lr * g / (np.sqrt(s) + eps)`` in the
-    same order, so the results equal that line's to the last bit.
+    Fast form (what :meth:`step` computes). As in :class:`Adam`, the array keeps a
+    weighted *sum* instead of an average, :math:`S = s / (1-\rho)`, which saves
+    multiplying every :math:`g^2` by :math:`1-\rho`; the factor goes into the step
+    size and the :math:`\epsilon`, computed once:
+
+    .. math::
+        S \leftarrow \rho S + g^2, \qquad
+        \theta \leftarrow \theta - \frac{\eta}{\sqrt{1-\rho}}\,
+        \frac{g}{\sqrt S + \epsilon / \sqrt{1-\rho}}
+
+    the textbook update exactly, since :math:`\sqrt s = \sqrt{1-\rho}\,\sqrt S`.
+    Computed as ``buf = g * g; S *= rho; S += buf; buf = sqrt(S); buf += eps'; buf =
+    g / buf; p -= lr' * buf``: seven passes into one scratch array (the last one a
+    single fused pass, see :func:`_subtract_scaled`), nothing allocated.
 
     Args:
         learning_rate: :math:`\eta > 0` (typical: 1e-3).
@@ -293,7 +334,8 @@ class RMSProp(Optimizer):
         weight_decay: decoupled decay of weight matrices (see module).
 
     Attributes:
-        square_avg: list of arrays :math:`s`, one per parameter; ``t``: steps taken.
+        square_avg: the textbook average :math:`s`, one array per parameter, computed
+            from the sums ``square_sum`` when read; ``t``: steps taken.
     """
 
     _repr_fields = ("rho", "eps")
@@ -303,24 +345,27 @@ class RMSProp(Optimizer):
         super().__init__(learning_rate, weight_decay)
         self.rho = _fraction(rho, "rho")
         self.eps = _positive(eps, "eps")
-        self.square_avg: list[np.ndarray] | None = None
+        self.square_sum: list[np.ndarray] | None = None
+
+    @property
+    def square_avg(self) -> list[np.ndarray] | None:
+        return None if self.square_sum is None else [(1.0 - self.rho) * S
+                                                     for S in self.square_sum]
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
-            self.square_avg = [np.zeros_like(p) for p in params]
-            self._step = [np.empty_like(p) for p in params]
-        lr, rho, eps = self.learning_rate, self.rho, self.eps
-        for p, g, s, buf, step in zip(params, grads, self.square_avg, self._scratch,
-                                      self._step, strict=True):
+            self.square_sum = self._new_state(params)
+        rho = self.rho
+        root = math.sqrt(1.0 - rho)
+        alpha, eps = self.learning_rate / root, self.eps / root
+        for p, g, S, buf in self._blocks(params, grads, self.square_sum, self._scratch):
             np.multiply(g, g, out=buf)
-            buf *= 1.0 - rho
-            s *= rho
-            s += buf                             # s = rho s + (1 - rho) g^2
-            np.multiply(g, lr, out=step)
-            np.sqrt(s, out=buf)
+            S *= rho
+            S += buf                             # S = rho S + g^2
+            np.sqrt(S, out=buf)
             buf += eps
-            np.divide(step, buf, out=buf)
-            p -= buf                             # p -= eta g / (sqrt(s) + eps)
+            np.divide(g, buf, out=buf)
+            _subtract_scaled(p, alpha, buf)      # p -= alpha g / (sqrt(S) + eps)
 
 
 class Adam(Optimizer):
@@ -365,8 +410,9 @@ class Adam(Optimizer):
     :math:`\epsilon_t` for that: adding the plain :math:`\epsilon` to :math:`\sqrt V` (or,
     as the Adam paper's "efficient version" does, to :math:`\sqrt v`) would be a
     slightly different optimiser, whose :math:`\epsilon` weighs differently in the
-    first steps. The arrays are touched ten times per step (two for :math:`M`, three
-    for :math:`V`, five for the update) and nothing is allocated.
+    first steps. The arrays are touched nine times per step (two for :math:`M`, three
+    for :math:`V`, four for the update, the last one fused: see :func:`_subtract_scaled`)
+    and nothing is allocated.
 
     ``weight_decay > 0`` gives AdamW (decoupled decay, see the module docstring);
     for L2 added to the loss use ``MLP(l2=...)`` instead.
@@ -404,14 +450,14 @@ class Adam(Optimizer):
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         if self._begin_step(params, grads):
-            self.m_sum = [np.zeros_like(p) for p in params]
-            self.v_sum = [np.zeros_like(p) for p in params]
+            self.m_sum = self._new_state(params)
+            self.v_sum = self._new_state(params)
         b1, b2, t = self.beta1, self.beta2, self.t
         c = math.sqrt((1.0 - b2**t) / (1.0 - b2))
         alpha = self.learning_rate * (1.0 - b1) / (1.0 - b1**t) * c
         eps = self.eps * c
-        for p, g, M, V, buf in zip(params, grads, self.m_sum, self.v_sum, self._scratch,
-                                   strict=True):
+        for p, g, M, V, buf in self._blocks(params, grads, self.m_sum, self.v_sum,
+                                            self._scratch):
             M *= b1
             M += g                               # M = b1 M + g
             np.multiply(g, g, out=buf)
@@ -420,8 +466,7 @@ class Adam(Optimizer):
             np.sqrt(V, out=buf)
             buf += eps
             np.divide(M, buf, out=buf)
-            buf *= alpha
-            p -= buf                             # p -= alpha M / (sqrt(V) + eps)
+            _subtract_scaled(p, alpha, buf)      # p -= alpha M / (sqrt(V) + eps)
 
 
 #: Names accepted by :func:`make_optimizer` (the playground's drop-down).
@@ -447,6 +492,65 @@ def make_optimizer(name: str, learning_rate: float, weight_decay: float = 0.0) -
     if name == "rmsprop":
         return RMSProp(learning_rate, weight_decay=weight_decay)
     return Adam(learning_rate, weight_decay=weight_decay)
+
+
+def packed_views(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Copies of ``arrays`` (same shapes, values and dtype) that are consecutive views
+    of one flat array, in order.
+
+    ``MLP`` keeps its parameters, and its gradients, this way, so that an optimiser
+    can update all of them at once (see ``Optimizer._blocks``). The arrays must share
+    one dtype.
+    """
+    dtypes = {a.dtype for a in arrays}
+    if len(dtypes) != 1:
+        raise TypeError("packed_views: the arrays must share one dtype, got "
+                        f"{sorted(map(str, dtypes))}.")
+    flat = np.empty(sum(a.size for a in arrays), dtype=dtypes.pop())
+    views, start = [], 0
+    for a in arrays:
+        view = flat[start:start + a.size].reshape(a.shape)
+        view[...] = a
+        views.append(view)
+        start += a.size
+    return views
+
+
+def _buffer_filled_by(arrays: list[np.ndarray]) -> np.ndarray | None:
+    """The flat array that ``arrays`` fill exactly, one after the other, or None."""
+    flat = getattr(arrays[0], "base", None) if arrays else None
+    if (not isinstance(flat, np.ndarray) or flat.ndim != 1 or not flat.flags.c_contiguous
+            or not flat.flags.writeable):
+        return None
+    address = flat.__array_interface__["data"][0]
+    for a in arrays:
+        if (a.base is not flat or not a.flags.c_contiguous
+                or a.__array_interface__["data"][0] != address):
+            return None
+        address += a.nbytes
+    return flat if address == flat.__array_interface__["data"][0] + flat.nbytes else None
+
+
+# BLAS's axpy computes y <- a x + y in one pass over memory: no separate pass to
+# scale x first. Elementwise, so its result does not depend on the BLAS thread count.
+_AXPY = {np.dtype(np.float32): saxpy, np.dtype(np.float64): daxpy}
+
+
+def _subtract_scaled(p: np.ndarray, alpha: float, x: np.ndarray) -> None:
+    """``p -= alpha * x`` in place, in one pass (BLAS ``axpy`` with ``a = -alpha``).
+
+    The NumPy line makes two passes: ``x * alpha`` into a temporary, then the
+    subtraction. ``x`` must be a scratch array: when ``p`` or ``x`` is not a
+    contiguous float32/float64 array (axpy needs one flat block of memory), the
+    update falls back to ``x *= alpha; p -= x``.
+    """
+    axpy = _AXPY.get(p.dtype)
+    if (axpy is not None and x.dtype == p.dtype and p.flags.c_contiguous
+            and x.flags.c_contiguous and p.flags.writeable):
+        axpy(x.reshape(-1), p.reshape(-1), a=-alpha)  # reshape: views, p updated in place
+    else:
+        x *= alpha
+        p -= x
 
 
 def _real(value, name: str) -> float:

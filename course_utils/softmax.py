@@ -114,16 +114,21 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e
 
 
+# np.maximum.reduce and np.add.reduce are what z.max() and z.sum() call: the same
+# numbers, without the Python layer that costs more than the arithmetic on a
+# (64, 10) batch of logits.
+
+
 def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=1, keepdims=True)
-    shifted -= np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
+    shifted -= np.log(np.add.reduce(np.exp(shifted), axis=1, keepdims=True))
     return shifted
 
 
 def _cross_entropy_from_log_probs(log_p: np.ndarray, targets: np.ndarray) -> float:
     if targets.ndim == 1:
         picked = log_p[np.arange(len(log_p)), targets]
-        return float(-picked.mean(dtype=np.float64))
+        return -(float(np.add.reduce(picked, dtype=np.float64)) / len(picked))
     return float(-(targets * log_p).sum(axis=1).mean(dtype=np.float64))
 
 

@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from course_utils.mlp import MLP
-from course_utils.optimizers import SGD, Adam, Momentum, Optimizer, RMSProp, make_optimizer
+from course_utils.optimizers import (
+    SGD,
+    Adam,
+    Momentum,
+    Optimizer,
+    RMSProp,
+    make_optimizer,
+    packed_views,
+)
 
 # A tiny problem: one weight matrix and one bias, three fixed gradients.
 W0 = [[0.5, -1.0], [2.0, 0.25]]
@@ -377,7 +385,7 @@ def test_steps_after_the_first_allocate_no_parameter_sized_arrays(name):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop"])
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov"])
 def test_rules_without_folded_constants_equal_their_numpy_lines_bit_for_bit(name, dtype):
     # These rules only avoid temporaries: the same correctly rounded operations in the
     # same order as the one-line NumPy formulas of their docstrings, hence the same bits
@@ -392,11 +400,6 @@ def test_rules_without_folded_constants_equal_their_numpy_lines_bit_for_bit(name
         for i, gi in enumerate(g):
             if name == "sgd":
                 params[i] -= lr * gi
-            elif name == "rmsprop":
-                rho, eps = settings["rho"], settings["eps"]
-                state[i] *= rho
-                state[i] += (1 - rho) * (gi * gi)
-                params[i] -= lr * gi / (np.sqrt(state[i]) + eps)
             else:
                 mu = settings["momentum"]
                 state[i] *= mu
@@ -404,3 +407,106 @@ def test_rules_without_folded_constants_equal_their_numpy_lines_bit_for_bit(name
                 params[i] += mu * state[i] - lr * gi if name == "nesterov" else state[i]
     for p, want in zip(mine, params, strict=True):
         np.testing.assert_array_equal(p, want)
+
+
+# ------------------------------------------------------------------ the fused last pass
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_subtract_scaled_is_p_minus_alpha_x_in_place(dtype):
+    from course_utils.optimizers import _subtract_scaled
+
+    rng = np.random.default_rng(1)
+    p, x = rng.normal(size=(50, 30)).astype(dtype), rng.normal(size=(50, 30)).astype(dtype)
+    want = p.astype(np.float64) - 0.3 * x.astype(np.float64)
+    # One fused rounding (two without FMA): within two units of the precision of the
+    # larger term (relative to the result it can be more, where p and 0.3 x cancel).
+    bound = 2 * np.finfo(dtype).eps * (np.abs(p) + 0.3 * np.abs(x)).astype(np.float64)
+    same = p
+    _subtract_scaled(p, 0.3, x)
+    assert p is same and p.dtype == dtype
+    assert np.all(np.abs(p - want) <= bound)
+
+
+@pytest.mark.parametrize("layout", ["fortran", "strided view", "float16"])
+def test_subtract_scaled_updates_arrays_axpy_cannot_take(layout):
+    from course_utils.optimizers import _subtract_scaled
+
+    rng = np.random.default_rng(2)
+    base = rng.normal(size=(6, 8))
+    if layout == "fortran":
+        p = np.asfortranarray(base)
+    elif layout == "strided view":
+        p = base[:, ::2]
+    else:
+        p = base.astype(np.float16)
+    x = np.ones(p.shape, p.dtype, order="F" if layout == "fortran" else "C")
+    before = p.astype(np.float64)
+    _subtract_scaled(p, 0.5, x)
+    np.testing.assert_allclose(p, before - 0.5, rtol=1e-3 if layout == "float16" else 1e-15)
+    if layout == "strided view":
+        np.testing.assert_array_equal(base[:, ::2], p)  # written through the view
+
+
+@pytest.mark.parametrize("name", ["rmsprop", "adam"])
+def test_fused_rules_update_fortran_ordered_parameters_like_c_ordered_ones(name):
+    cls, settings = _RULES[name]
+    params, grads = _problem(np.float64)
+    c_order, f_order = [p.copy() for p in params], [np.asfortranarray(p) for p in params]
+    opt_c, opt_f = cls(**settings), cls(**settings)
+    for g in grads[:20]:
+        opt_c.step(c_order, g)
+        opt_f.step(f_order, [np.asfortranarray(gi) for gi in g])
+    for a, b in zip(c_order, f_order, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+# ------------------------------------------------------------------ one pass over packed parameters
+
+
+def _packed_problem(dtype=np.float32):
+    params, grads = _problem(dtype)
+    return packed_views(params), [packed_views(g) for g in grads]
+
+
+def test_packed_views_copy_values_into_consecutive_views_of_one_array():
+    arrays = [np.arange(6.0).reshape(2, 3), np.array([7.0, 8.0])]
+    views = packed_views(arrays)
+    assert views[0].base is views[1].base and views[0].base.shape == (8,)
+    np.testing.assert_array_equal(views[0].base, [0, 1, 2, 3, 4, 5, 7, 8])
+    with pytest.raises(TypeError, match="share one dtype"):
+        packed_views([np.zeros(2, np.float32), np.zeros(2)])
+
+
+@pytest.mark.parametrize("name", list(_RULES))
+def test_packed_parameters_are_updated_as_one_block_with_the_same_numbers(name):
+    # One pass over the flat array, or one per parameter: the same element-wise
+    # arithmetic. NumPy's loops give the same bits either way; BLAS's axpy (RMSProp's and
+    # Adam's last pass) may round a vector's tail differently from its body.
+    cls, settings = _RULES[name]
+    settings = {**settings, "weight_decay": 0.1}
+    params, grads = _problem(np.float32)
+    packed, packed_grads = _packed_problem()
+    separate, packed_opt = cls(**settings), cls(**settings)
+    for g, pg in zip(grads, packed_grads, strict=True):
+        separate.step(params, g)
+        packed_opt.step(packed, pg)
+    assert packed_opt._flat is not None and separate._flat is None  # the flat path was taken
+    for a, b in zip(params, packed, strict=True):
+        if cls in (SGD, Momentum):
+            np.testing.assert_array_equal(a, b)
+        else:
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_packed_parameters_with_fresh_gradients_fall_back_to_one_block_per_array():
+    # MLP(l2=...) hands the optimiser new arrays dW + l2 W: not views of one buffer.
+    params, grads = _problem(np.float64)
+    packed, _ = _packed_problem(np.float64)
+    a, b = Adam(learning_rate=0.01), Adam(learning_rate=0.01)
+    for g in grads[:10]:
+        a.step(params, g)
+        b.step(packed, [gi.copy() for gi in g])
+        assert b._flat is None
+    for x, y in zip(params, packed, strict=True):
+        np.testing.assert_array_equal(x, y)
