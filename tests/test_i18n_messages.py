@@ -339,3 +339,72 @@ def test_the_environment_variable_chooses_the_language_when_set_language_was_not
     assert i18n.tr("Hint: {hint}", hint="x") == "Pista: x"
     monkeypatch.setenv(i18n.LANGUAGE_ENV_VAR, "xx")   # unknown: English
     assert i18n.tr("Hint: {hint}", hint="x") == "Hint: x"
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _texts(fig) -> set[str]:
+    """Every title, axis label, legend entry and colour-bar label of ``fig``."""
+    found = {t.get_text() for t in fig.texts}
+    for ax in fig.axes:
+        found |= {ax.get_title(), ax.get_xlabel(), ax.get_ylabel()}
+        found |= {t.get_text() for t in ax.texts}
+        legend = ax.get_legend()
+        if legend is not None:
+            found |= {t.get_text() for t in legend.get_texts()} | {legend.get_title().get_text()}
+    for legend in fig.legends:
+        found |= {t.get_text() for t in legend.get_texts()}
+    return found - {""}
+
+
+def _history():
+    return {"loss": [1.0, 0.5], "accuracy": [0.6, 0.8], "val_loss": [1.1, 0.6],
+            "val_accuracy": [0.55, 0.75]}
+
+
+def test_figures_keep_their_english_texts_by_default(english):
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting.training import plot_confusion_matrix, plot_history
+
+    texts = _texts(plot_history(_history())) | _texts(plot_confusion_matrix(np.eye(3, dtype=int)))
+    plt.close("all")
+    assert {"Training history", "Loss per epoch", "Accuracy per epoch", "epoch",
+            "cross-entropy loss", "accuracy (%)", "training", "validation", "Confusion matrix",
+            "predicted class", "true class",
+            "share of the true class (errors only)"} <= texts
+
+
+def test_figures_speak_spanish_in_titles_axes_legends_and_colour_bars(spanish):
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting.comparisons import plot_lr_sweep, plot_seed_spread
+    from course_utils.plotting.images import show_mean_images
+    from course_utils.plotting.learning_curve import Curve, plot_learning_curves
+    from course_utils.plotting.training import plot_confusion_matrix, plot_history
+
+    history = plot_history(_history())
+    assert _texts(history) >= {"Historial de entrenamiento", "Pérdida por época",
+                               "Exactitud por época", "época", "pérdida de entropía cruzada",
+                               "exactitud (%)", "entrenamiento", "validación"}
+    confusion = plot_confusion_matrix(np.eye(3, dtype=int))
+    assert {"Matriz de confusión", "clase predicha", "clase verdadera"} <= _texts(confusion)
+    assert confusion.axes[1].get_ylabel() == "proporción de la clase verdadera (solo errores)"
+    sweep = plot_lr_sweep({("sgd", 0.1): _history(), ("sgd", 1.0): None}, [0.1, 1.0],
+                          {"sgd": "SGD"})
+    assert {"tasa de aprendizaje 0.1", "SGD: divergió", "pérdida de entrenamiento (cortada en 2.5)",
+            "exactitud de validación (%)", "Barrido de la tasa de aprendizaje"} <= _texts(sweep)
+    spread = plot_seed_spread({"a": [0.9, 0.91], "b": [0.8, 0.82]})
+    assert {"Resultados entre semillas", "configuración", "una semilla", "media ± de"} \
+        <= _texts(spread)
+    curves = plot_learning_curves([Curve([100, 200], np.array([[0.7, 0.72], [0.8, 0.81]]),
+                                         "MNIST")])
+    assert {"Curvas de aprendizaje", "exactitud de prueba (%)",
+            "MNIST (media ± de, 2 semillas)"} <= _texts(curves)
+    means = show_mean_images(np.zeros((2, 4, 4)))
+    assert means.texts[0].get_text() == "Imagen media de cada clase"
+    texts = set().union(*map(_texts, (history, confusion, sweep, spread, curves, means)))
+    plt.close("all")
+    english = {"epoch", "training", "validation", "loss", "accuracy", "seed", "mean"}
+    assert not any(word in text.split() for text in texts for word in english), texts

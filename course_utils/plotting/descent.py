@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO, sequential_colors
 
 
@@ -90,16 +91,17 @@ def plot_descent_1d(curvature: float, paths: Mapping[str, Sequence[float]],
     for ax, (label, w) in zip(axes[0], series.items(), strict=True):
         reach = 1.25 * np.abs(w).max()   # each panel on the scale of its own steps
         grid = np.linspace(-reach, reach, 301)
-        ax.plot(grid, 0.5 * a * grid**2, color=OKABE_ITO["grey"], lw=1.5, label="loss")
+        ax.plot(grid, 0.5 * a * grid**2, color=OKABE_ITO["grey"], lw=1.5, label=tr("loss"))
         loss = 0.5 * a * w**2
         ax.plot(w, loss, "-", color=OKABE_ITO["blue"], lw=1, alpha=0.7)
         colors = sequential_colors(len(w))
-        ax.scatter(w, loss, c=colors, s=28, zorder=3, label="steps (dark = early)")
-        ax.plot(w[:1], loss[:1], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label="start")
-        ax.set(title=label, xlabel="w", ylabel="loss  a·w²/2")
+        ax.scatter(w, loss, c=colors, s=28, zorder=3, label=tr("steps (dark = early)"))
+        ax.plot(w[:1], loss[:1], "o", ms=9, mfc="none", mec=OKABE_ITO["black"],
+                label=tr("start"))
+        ax.set(title=label, xlabel="w", ylabel=tr("loss  a·w²/2"))
         ax.grid(alpha=0.3)
     axes[0, 0].legend(loc="upper center", fontsize=8)
-    fig.suptitle(title or "Gradient descent on a 1-D quadratic loss")
+    fig.suptitle(title or tr("Gradient descent on a 1-D quadratic loss"))
     fig.tight_layout()
     return fig
 
@@ -135,10 +137,10 @@ def plot_descent_2d(curvatures: Sequence[float], paths: Mapping[str, np.ndarray]
     for i, (label, p) in enumerate(arrays.items()):
         color = colors.get(label, default[i % len(default)])
         ax.plot(p[:, 0], p[:, 1], "o-", ms=3, lw=1.2, color=color, label=label)
-    ax.plot(*everything[0], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label="start")
-    ax.plot(0, 0, "*", ms=12, color=OKABE_ITO["reddish purple"], label="minimum")
-    ax.set(xlabel="w₁ (gentle direction)", ylabel="w₂ (steep direction)",
-           title=title or "Gradient descent in a narrow valley")
+    ax.plot(*everything[0], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label=tr("start"))
+    ax.plot(0, 0, "*", ms=12, color=OKABE_ITO["reddish purple"], label=tr("minimum"))
+    ax.set(xlabel=tr("w₁ (gentle direction)"), ylabel=tr("w₂ (steep direction)"),
+           title=title or tr("Gradient descent in a narrow valley"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()

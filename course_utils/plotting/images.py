@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
+
 
 def _as_image_stack(images: np.ndarray, who: str) -> np.ndarray:
     """``(n, h, w)`` as is, or ``(n, h*w)`` with square images reshaped to ``(n, h, w)``."""
@@ -118,7 +120,7 @@ def show_mean_images(
     class_names: Sequence[str] | None = None,
     *,
     ncols: int = 10,
-    title: str = "Mean image of each class",
+    title: str | None = None,
     cmap: str = "gray_r",
     size: float = 1.3,
 ) -> Figure:
@@ -128,7 +130,8 @@ def show_mean_images(
         mean_images: ``(num_classes, 28, 28)`` (or ``(num_classes, 784)``) floats:
             ``mean_images[k]`` is the pixel-wise mean of the images of class ``k``.
         class_names: ``num_classes`` names, or None to title the images 0, 1, ...
-        ncols, title, cmap, size: as in :func:`show_image_grid`.
+        ncols, title, cmap, size: as in :func:`show_image_grid` (default title "Mean image
+            of each class").
 
     Returns:
         The Matplotlib figure.
@@ -141,6 +144,7 @@ def show_mean_images(
         raise ValueError("show_mean_images: the mean images contain NaN or infinite values "
                          "(a class with no images?).")
     labels = np.arange(len(mean_images))
+    title = tr("Mean image of each class") if title is None else title
     return show_image_grid(mean_images, labels, class_names, ncols=ncols, title=title,
                            cmap=cmap, size=size)
 
@@ -198,8 +202,8 @@ def show_pixel_map(
         fig = ax.figure
     image = ax.imshow(np.ma.masked_invalid(values), cmap=colours, vmin=vmin, vmax=vmax)
     ax.set_title(title)
-    ax.set_xlabel("pixel column")
-    ax.set_ylabel("pixel row")
+    ax.set_xlabel(tr("pixel column"))
+    ax.set_ylabel(tr("pixel row"))
     if colorbar:
         fig.colorbar(image, ax=ax, label=colorbar_label)
     return fig

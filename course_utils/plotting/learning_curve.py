@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO
 
 #: Curve colours, in order (colour-blind safe; no red/green pair).
@@ -33,13 +34,14 @@ class Curve:
     label: str
 
 
-def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves",
+def plot_learning_curves(curves: Sequence[Curve], title: str | None = None,
                          mark: int | None = None, mark_label: str | None = None) -> Figure:
     """Draw each curve as mean ± sd over its seeds, accuracy in %, sizes on a log axis.
 
     Args:
         curves: one or more :class:`Curve`; every ``accuracy`` has shape
             ``(len(sizes), n_seeds)`` with ``n_seeds >= 2``.
+        title: figure title (default "Learning curves").
         mark: a training-set size to mark with a dotted vertical line (e.g. 4,000).
         mark_label: its legend entry.
     """
@@ -56,7 +58,8 @@ def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves"
                              f"got {acc.shape}.")
         ax.errorbar(curve.sizes, 100 * acc.mean(axis=1), yerr=100 * acc.std(axis=1, ddof=1),
                     marker=marker, capsize=3, color=color,
-                    label=f"{curve.label} (mean ± sd of {acc.shape[1]} seeds)")
+                    label=tr("{label} (mean ± sd of {n_seeds} seeds)", label=curve.label,
+                             n_seeds=acc.shape[1]))
         ticks.update(int(n) for n in curve.sizes)
     if mark is not None:
         ax.axvline(mark, color=OKABE_ITO["grey"], linestyle=":", label=mark_label)
@@ -64,9 +67,9 @@ def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves"
     ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([f"{n:,}" for n in sorted(ticks)], rotation=45, ha="right")
-    ax.set_xlabel("training images (log scale)")
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("training images (log scale)"))
+    ax.set_ylabel(tr("test accuracy (%)"))
+    ax.set_title(tr("Learning curves") if title is None else title)
     ax.grid(alpha=0.3)
     # below the axes, so that it never covers a point of a curve
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=8, frameon=False)

@@ -15,13 +15,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import class_styles
 
 
 def plot_projection(points: np.ndarray, labels: np.ndarray,
                     class_names: Sequence[str] | None = None, *, title: str,
-                    xlabel: str = "first principal component",
-                    ylabel: str = "second principal component",
+                    xlabel: str | None = None, ylabel: str | None = None,
                     ax: plt.Axes | None = None) -> Figure:
     """Scatter ``(n, 2)`` points, one colour and marker per class, names at the class medians.
 
@@ -29,7 +29,8 @@ def plot_projection(points: np.ndarray, labels: np.ndarray,
         points: ``(n, 2)`` coordinates, e.g. ``X_centred @ Vt[:2].T``.
         labels: ``(n,)`` integer classes ``0..k-1``.
         class_names: ``k`` names (default: the class numbers).
-        title, xlabel, ylabel: what the figure and its axes show.
+        title, xlabel, ylabel: what the figure and its axes show (default axes: the first
+            and second principal component).
         ax: draw into these axes instead of a new figure.
 
     Returns:
@@ -60,10 +61,10 @@ def plot_projection(points: np.ndarray, labels: np.ndarray,
         ax.annotate(names[c], np.median(members, axis=0), ha="center", va="center",
                     fontsize=9, weight="bold",
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": colour, "alpha": 0.85})
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("first principal component") if xlabel is None else xlabel)
+    ax.set_ylabel(tr("second principal component") if ylabel is None else ylabel)
     ax.set_title(title)
-    ax.legend(title="class", markerscale=3, fontsize=8, loc="center left",
+    ax.legend(title=tr("class"), markerscale=3, fontsize=8, loc="center left",
               bbox_to_anchor=(1, 0.5))
     fig.tight_layout()
     return fig
