@@ -523,3 +523,21 @@ def test_the_layer_report_and_other_summaries_speak_spanish(spanish):
                                          r"aprendizaje del optimizador 0.1; el programa debe "
                                          r"decrecer."):
         CosineDecay(total_epochs=3, min_lr=1)(0, 0.1)
+
+
+def test_a_plotting_error_is_spanish_and_its_english_keeps_its_braces(monkeypatch):
+    from course_utils.plotting.comparisons import plot_histories
+    from course_utils.plotting.training import plot_history
+
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.delenv(i18n.LANGUAGE_ENV_VAR, raising=False)
+    with pytest.raises(ValueError) as error:
+        plot_histories({})
+    assert str(error.value) == "plot_histories expects a non-empty dict {label: history_}."
+    i18n.set_language("es")
+    with pytest.raises(ValueError) as error:
+        plot_histories({})
+    assert str(error.value).startswith("plot_histories espera un dict no vacío {label: history_}")
+    with pytest.raises(ValueError, match=r"^plot_history: el historial está vacío; entrena al "
+                                         r"menos una época."):
+        plot_history({"loss": [], "accuracy": []})

@@ -39,12 +39,12 @@ def plot_layer_histograms(layers: Mapping[str, Sequence[np.ndarray]],
         bins: histogram bins per panel.
     """
     if not isinstance(layers, Mapping) or not layers:
-        raise ValueError("plot_layer_histograms expects a non-empty dict "
-                         "{row label: [array per layer]}.")
+        raise ValueError(tr("plot_layer_histograms expects a non-empty dict {row label: [array "
+                            "per layer]}."))
     counts = {label: len(values) for label, values in layers.items()}
     if len(set(counts.values())) != 1 or 0 in counts.values():
-        raise ValueError(f"plot_layer_histograms: every row needs the same (non-zero) number of "
-                         f"layers; got {counts}.")
+        raise ValueError(tr("plot_layer_histograms: every row needs the same (non-zero) number "
+                            "of layers; got {counts}.", counts=counts))
     n_rows, n_cols = len(layers), next(iter(counts.values()))
     xlabel = tr("pre-activation") if xlabel is None else xlabel
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.8 * n_cols, 2.2 * n_rows),

@@ -37,12 +37,12 @@ def _colors_for(labels, colors: Mapping[str, str] | None) -> dict[str, str]:
 
 def _check_history(label, history, keys=("loss", "val_loss", "val_accuracy")) -> int:
     if not isinstance(history, Mapping) or not set(keys) <= set(history):
-        raise ValueError(f"the run {label!r} needs a history with {', '.join(keys)} (an MLP's "
-                         "history_ after fit with validation data).")
+        raise ValueError(tr("the run {label!r} needs a history with {keys} (an MLP's history_ "
+                            "after fit with validation data).", label=label, keys=", ".join(keys)))
     n = len(history[keys[0]])
     if n == 0 or any(len(history[key]) != n for key in keys):
-        raise ValueError(f"the run {label!r}: every list of its history needs one entry per "
-                         "epoch, at least one.")
+        raise ValueError(tr("the run {label!r}: every list of its history needs one entry per "
+                            "epoch, at least one.", label=label))
     return n
 
 
@@ -68,12 +68,13 @@ def plot_lr_sweep(histories: Mapping[tuple[str, float], Mapping | None],
         title: figure title.
     """
     if not learning_rates or not optimizers:
-        raise ValueError("plot_lr_sweep needs at least one learning rate and one optimiser.")
+        raise ValueError(tr("plot_lr_sweep needs at least one learning rate and one optimiser."))
     missing = [(key, lr) for key in optimizers for lr in learning_rates
                if (key, lr) not in histories]
     if missing:
-        raise ValueError(f"plot_lr_sweep: no run for {missing[:3]}; histories needs an entry "
-                         "(a history_ or None) for every optimiser and learning rate.")
+        raise ValueError(tr("plot_lr_sweep: no run for {missing}; histories needs an entry (a "
+                            "history_ or None) for every optimiser and learning rate.",
+                            missing=missing[:3]))
     palette = _colors_for(list(optimizers.values()), colors)
     fig, axes = plt.subplots(2, len(learning_rates), figsize=(2.9 * len(learning_rates), 5.6),
                              sharey="row", sharex=True, squeeze=False)
@@ -118,7 +119,7 @@ def plot_histories(histories: Mapping[str, Mapping], colors: Mapping[str, str] |
         title: figure title; loss_ylim, accuracy_ylim: optional axis ranges (accuracy in %).
     """
     if not isinstance(histories, Mapping) or not histories:
-        raise ValueError("plot_histories expects a non-empty dict {label: history_}.")
+        raise ValueError(tr("plot_histories expects a non-empty dict {label: history_}."))
     for label, history in histories.items():
         _check_history(label, history)
     palette = _colors_for(list(histories), colors)
@@ -157,12 +158,13 @@ def plot_seed_spread(results: Mapping[str, Sequence[float]], title: str | None =
             color: the dots' colour.
     """
     if not isinstance(results, Mapping) or not results:
-        raise ValueError("plot_seed_spread expects a non-empty dict {label: per-seed results}.")
+        raise ValueError(tr("plot_seed_spread expects a non-empty dict {label: per-seed "
+                            "results}."))
     values = {label: 100 * np.asarray(v, dtype=np.float64) for label, v in results.items()}
     for label, v in values.items():
         if v.ndim != 1 or len(v) < 2:
-            raise ValueError(f"plot_seed_spread: {label!r} needs at least two per-seed results "
-                             f"(a spread), got {v.shape}.")
+            raise ValueError(tr("plot_seed_spread: {label!r} needs at least two per-seed results "
+                                "(a spread), got {shape}.", label=label, shape=v.shape))
     fig, ax = plt.subplots(figsize=(max(6, 1.8 * len(values)), 4))
     for i, v in enumerate(values.values()):
         ax.plot(np.full(len(v), i) + np.linspace(-0.08, 0.08, len(v)), v, "o", color=color,
@@ -196,8 +198,8 @@ def plot_mean_and_spread(series: Mapping[str, Mapping[str, Sequence[float]]], xl
         percent: means and sds are fractions, drawn in %.
     """
     if not isinstance(series, Mapping) or not series:
-        raise ValueError("plot_mean_and_spread expects a non-empty dict "
-                         "{label: {'x', 'mean', 'sd'}}.")
+        raise ValueError(tr("plot_mean_and_spread expects a non-empty dict {label: {'x', "
+                            "'mean', 'sd'}}."))
     scale = 100.0 if percent else 1.0
     palette = _colors_for(list(series), colors)
     fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -210,11 +212,13 @@ def plot_mean_and_spread(series: Mapping[str, Mapping[str, Sequence[float]]], xl
         ax.axhline(mean, color=OKABE_ITO["grey"], lw=1)
     for label, data in series.items():
         if not isinstance(data, Mapping) or not {"x", "mean", "sd"} <= set(data):
-            raise ValueError(f"plot_mean_and_spread: {label!r} needs 'x', 'mean' and 'sd'.")
+            raise ValueError(tr("plot_mean_and_spread: {label!r} needs 'x', 'mean' and 'sd'.",
+                                label=label))
         x, m, s = (np.asarray(data[k], dtype=np.float64) for k in ("x", "mean", "sd"))
         if not x.shape == m.shape == s.shape or x.ndim != 1 or len(x) == 0:
-            raise ValueError(f"plot_mean_and_spread: {label!r} has x, mean, sd of shapes "
-                             f"{x.shape}, {m.shape}, {s.shape}; they must be equal and 1-D.")
+            raise ValueError(tr("plot_mean_and_spread: {label!r} has x, mean, sd of shapes "
+                                "{x_shape}, {m_shape}, {s_shape}; they must be equal and 1-D.",
+                                label=label, x_shape=x.shape, m_shape=m.shape, s_shape=s.shape))
         ax.errorbar(x, scale * m, yerr=scale * s, fmt="o-", capsize=3, color=palette[label],
                     label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title or tr("Mean and spread over seeds"))
@@ -233,15 +237,15 @@ def plot_schedules(rates: Mapping[str, Sequence[float]], colors: Mapping[str, st
         colors: ``{label: colour}``; title: figure title.
     """
     if not isinstance(rates, Mapping) or not rates:
-        raise ValueError("plot_schedules expects a non-empty dict {label: rate per epoch}.")
+        raise ValueError(tr("plot_schedules expects a non-empty dict {label: rate per epoch}."))
     palette = _colors_for(list(rates), colors)
     fig, ax = plt.subplots(figsize=(8, 3.8))
     markers = "osD^v<>"
     for i, (label, values) in enumerate(rates.items()):
         v = np.asarray(values, dtype=np.float64)
         if v.ndim != 1 or len(v) == 0 or not np.all(np.isfinite(v)) or np.any(v < 0):
-            raise ValueError(f"plot_schedules: {label!r} needs a non-empty list of finite "
-                             "learning rates >= 0.")
+            raise ValueError(tr("plot_schedules: {label!r} needs a non-empty list of finite "
+                                "learning rates >= 0.", label=label))
         ax.plot(np.arange(1, len(v) + 1), v, marker=markers[i % len(markers)], ms=4,
                 color=palette[label], label=label)
     ax.set(ylabel=tr("learning rate"), title=title or tr("Learning-rate schedules"))

@@ -50,8 +50,8 @@ def _check_sizes(layer_sizes: Sequence[int]) -> tuple[int, int, int]:
     if sizes is None or len(sizes) != 3 or not all(
             isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
         raise ValueError(
-            "draw_computational_graph expects three positive integers (inputs, hidden units, "
-            f"classes), e.g. (784, 128, 10); got {layer_sizes!r}.")
+            tr("draw_computational_graph expects three positive integers (inputs, hidden units, "
+               "classes), e.g. (784, 128, 10); got {layer_sizes!r}.", layer_sizes=layer_sizes))
     return sizes
 
 

@@ -28,8 +28,8 @@ def plot_filter_demo(image: np.ndarray, kernel: np.ndarray, feature_map: np.ndar
     panels = {"image": image, "kernel": kernel, "feature_map": feature_map, "pooled": pooled}
     for name, array in panels.items():
         if np.ndim(array) != 2:
-            raise ValueError(f"plot_filter_demo: {name} must be a 2-D array, got shape "
-                             f"{np.shape(array)}.")
+            raise ValueError(tr("plot_filter_demo: {name} must be a 2-D array, got shape {shape}.",
+                                name=name, shape=np.shape(array)))
     fig, axes = plt.subplots(1, 4, figsize=(14, 3.4))
     titles = (tr("image ({size}, white = 1)", size=_size(image)),
               tr("filter ({size})", size=_size(kernel)),
@@ -64,12 +64,13 @@ def plot_learned_filters(kernels: np.ndarray, maps: np.ndarray, pooled_maps: np.
     arrays = {"kernels": kernels, "maps": maps, "pooled_maps": pooled_maps}
     for name, array in arrays.items():
         if np.ndim(array) != 3:
-            raise ValueError(f"plot_learned_filters: {name} must be 3-D (rows, columns, filters), "
-                             f"got shape {np.shape(array)}.")
+            raise ValueError(tr("plot_learned_filters: {name} must be 3-D (rows, columns, "
+                                "filters), got shape {shape}.", name=name, shape=np.shape(array)))
     n = kernels.shape[2]
     if maps.shape[2] != n or pooled_maps.shape[2] != n:
-        raise ValueError(f"plot_learned_filters: {n} filters but {maps.shape[2]} feature maps and "
-                         f"{pooled_maps.shape[2]} pooled maps.")
+        raise ValueError(tr("plot_learned_filters: {n} filters but {n_maps} feature maps and "
+                            "{n_pooled} pooled maps.", n=n, n_maps=maps.shape[2],
+                            n_pooled=pooled_maps.shape[2]))
     fig, axes = plt.subplots(3, n, figsize=(max(6.0, 0.94 * n), 3.4), squeeze=False)
     limit = float(np.abs(kernels).max()) or 1.0
     for f in range(n):

@@ -46,16 +46,16 @@ def plot_learning_curves(curves: Sequence[Curve], title: str | None = None,
         mark_label: its legend entry.
     """
     if not curves or len(curves) > len(CURVE_COLORS):
-        raise ValueError(f"plot_learning_curves draws 1 to {len(CURVE_COLORS)} curves, got "
-                         f"{len(curves)}.")
+        raise ValueError(tr("plot_learning_curves draws 1 to {n_curve_colors} curves, got "
+                            "{n_curves}.", n_curve_colors=len(CURVE_COLORS), n_curves=len(curves)))
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     ticks = set()
     for curve, color, marker in zip(curves, CURVE_COLORS, _MARKERS, strict=False):
         acc = np.asarray(curve.accuracy, dtype=float)
         if acc.ndim != 2 or acc.shape[0] != len(curve.sizes) or acc.shape[1] < 2:
-            raise ValueError(f"plot_learning_curves: curve {curve.label!r} needs accuracy of "
-                             f"shape (len(sizes), n_seeds >= 2) = ({len(curve.sizes)}, >= 2), "
-                             f"got {acc.shape}.")
+            raise ValueError(tr("plot_learning_curves: curve {label!r} needs accuracy of shape "
+                                "(len(sizes), n_seeds >= 2) = ({n}, >= 2), got {shape}.",
+                                label=curve.label, n=len(curve.sizes), shape=acc.shape))
         ax.errorbar(curve.sizes, 100 * acc.mean(axis=1), yerr=100 * acc.std(axis=1, ddof=1),
                     marker=marker, capsize=3, color=color,
                     label=tr("{label} (mean ± sd of {n_seeds} seeds)", label=curve.label,

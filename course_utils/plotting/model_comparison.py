@@ -37,15 +37,15 @@ def plot_seed_runs(accuracies: Mapping[str, Sequence[float]], n_test: int,
         title: axes title (default "Test accuracy of every run").
     """
     if not accuracies:
-        raise ValueError("plot_seed_runs: no models to draw.")
+        raise ValueError(tr("plot_seed_runs: no models to draw."))
     colors = colors or {}
     fig, ax = plt.subplots(figsize=(8, 0.55 * len(accuracies) + 1.6))
     labels = list(accuracies)
     for row, label in enumerate(labels):
         acc = np.asarray(accuracies[label], dtype=float)
         if acc.ndim != 1 or len(acc) < 2 or not np.all((acc >= 0) & (acc <= 1)):
-            raise ValueError(f"plot_seed_runs: {label!r} needs at least 2 accuracies in [0, 1], "
-                             f"got {acc.tolist()}.")
+            raise ValueError(tr("plot_seed_runs: {label!r} needs at least 2 accuracies in [0, "
+                                "1], got {values}.", label=label, values=acc.tolist()))
         color = color_of(colors[label]) if label in colors else OKABE_ITO["grey"]
         low, high = wilson_interval(round(acc.mean() * n_test), n_test)
         y = len(labels) - 1 - row
@@ -82,13 +82,14 @@ def plot_model_comparison(accuracies: Mapping[str, Sequence[float]],
     """
     names = list(accuracies)
     if not names:
-        raise ValueError("plot_model_comparison: no models given.")
+        raise ValueError(tr("plot_model_comparison: no models given."))
     values = {}
     for name in names:
         runs = np.asarray(accuracies[name], dtype=float)
         if runs.ndim != 1 or len(runs) == 0 or np.any((runs < 0) | (runs > 1)):
-            raise ValueError(f"plot_model_comparison: {name!r} needs a list of accuracies in "
-                             f"[0, 1], one per seed; got {accuracies[name]!r}.")
+            raise ValueError(tr("plot_model_comparison: {name!r} needs a list of accuracies in "
+                                "[0, 1], one per seed; got {value!r}.", name=name,
+                                value=accuracies[name]))
         values[name] = 100 * runs
     colors = [color_of(name) for name in names]
     panels = 2 if seconds is not None else 1
@@ -139,23 +140,25 @@ def plot_curves_over_seeds(curves: Mapping[str, Sequence[Sequence[float]]],
         title: axes title.
     """
     if not curves:
-        raise ValueError("plot_curves_over_seeds: no curves given.")
+        raise ValueError(tr("plot_curves_over_seeds: no curves given."))
     default = [OKABE_ITO[c] for c in ("blue", "orange", "bluish green", "reddish purple",
                                       "sky blue", "vermillion")]
     colors = list(colors) if colors is not None else default
     if len(colors) < len(curves):
-        raise ValueError(f"plot_curves_over_seeds: {len(curves)} settings but only "
-                         f"{len(colors)} colours.")
+        raise ValueError(tr("plot_curves_over_seeds: {n_curves} settings but only {n_colors} "
+                            "colours.", n_curves=len(curves), n_colors=len(colors)))
     fig, ax = plt.subplots(figsize=(7, 3.8))
     for (name, runs), color in zip(curves.items(), colors[:len(curves)], strict=True):
         lengths = {len(run) for run in runs}
         if len(lengths) != 1:
-            raise ValueError(f"plot_curves_over_seeds: {name!r} needs one curve per seed, all of "
-                             f"the same length; got lengths {sorted(lengths)}.")
+            raise ValueError(tr("plot_curves_over_seeds: {name!r} needs one curve per seed, all "
+                                "of the same length; got lengths {lengths}.", name=name,
+                                lengths=sorted(lengths)))
         runs = np.asarray(runs, dtype=float) * (100 if percent else 1)
         if runs.ndim != 2:
-            raise ValueError(f"plot_curves_over_seeds: {name!r} needs one curve per seed, all of "
-                             f"the same length; got an array of shape {runs.shape}.")
+            raise ValueError(tr("plot_curves_over_seeds: {name!r} needs one curve per seed, all "
+                                "of the same length; got an array of shape {shape}.", name=name,
+                                shape=runs.shape))
         epochs = np.arange(1, runs.shape[1] + 1)
         ax.fill_between(epochs, runs.min(axis=0), runs.max(axis=0), color=color, alpha=0.2)
         ax.plot(epochs, runs.mean(axis=0), "o-", ms=3, color=color,

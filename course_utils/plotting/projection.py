@@ -38,16 +38,18 @@ def plot_projection(points: np.ndarray, labels: np.ndarray,
     """
     points, labels = np.asarray(points), np.asarray(labels)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"plot_projection expects points of shape (n, 2), got {points.shape}; "
-                         "project onto two directions first (X @ Vt[:2].T).")
+        raise ValueError(tr("plot_projection expects points of shape (n, 2), got {shape}; "
+                            "project onto two directions first (X @ Vt[:2].T).",
+                            shape=points.shape))
     if labels.shape != (len(points),) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"plot_projection expects integer labels of shape ({len(points)},), got "
-                         f"{labels.dtype} of shape {labels.shape}.")
+        raise ValueError(tr("plot_projection expects integer labels of shape ({n_points},), got "
+                            "{dtype} of shape {shape}.", n_points=len(points), dtype=labels.dtype,
+                            shape=labels.shape))
     k = int(labels.max()) + 1 if labels.size else 0
     names = [str(c) for c in range(k)] if class_names is None else list(class_names)
     if len(names) < k:
-        raise ValueError(f"plot_projection: labels go up to {k - 1} but only {len(names)} class "
-                         "names were given.")
+        raise ValueError(tr("plot_projection: labels go up to {top} but only {n_names} class "
+                            "names were given.", top=k - 1, n_names=len(names)))
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 5.5))
     else:

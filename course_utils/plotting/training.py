@@ -37,18 +37,19 @@ def plot_history(history: Mapping[str, Sequence[float]], title: str | None = Non
             whose first entry was measured before training.
     """
     if isinstance(first_epoch, bool) or not isinstance(first_epoch, int) or first_epoch < 0:
-        raise ValueError(f"plot_history: first_epoch must be a non-negative integer (0 or 1), "
-                         f"got {first_epoch!r}.")
+        raise ValueError(tr("plot_history: first_epoch must be a non-negative integer (0 or 1), "
+                            "got {first_epoch!r}.", first_epoch=first_epoch))
     if not isinstance(history, Mapping) or not {"loss", "accuracy"} <= set(history):
-        raise ValueError("plot_history expects a dict with at least 'loss' and 'accuracy' lists "
-                         "(the history_ of a fitted MLP).")
+        raise ValueError(tr("plot_history expects a dict with at least 'loss' and 'accuracy' "
+                            "lists (the history_ of a fitted MLP)."))
     n_epochs = len(history["loss"])
     if n_epochs == 0:
-        raise ValueError("plot_history: the history is empty; train for at least one epoch.")
+        raise ValueError(tr("plot_history: the history is empty; train for at least one epoch."))
     for key in ("accuracy", "val_loss", "val_accuracy"):
         if key in history and len(history[key]) != n_epochs:
-            raise ValueError(f"plot_history: '{key}' has {len(history[key])} entries but 'loss' "
-                             f"has {n_epochs}; all lists need one entry per epoch.")
+            raise ValueError(tr("plot_history: '{key}' has {n} entries but 'loss' has "
+                                "{n_epochs}; all lists need one entry per epoch.", key=key,
+                                n=len(history[key]), n_epochs=n_epochs))
     epochs = np.arange(first_epoch, first_epoch + n_epochs)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
     for ax, key, label, axes_title in (
@@ -91,13 +92,13 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or not np.issubdtype(cm.dtype, np.integer):
-        raise ValueError(f"plot_confusion_matrix expects a square integer matrix (k, k), got "
-                         f"shape {cm.shape} and dtype {cm.dtype}.")
+        raise ValueError(tr("plot_confusion_matrix expects a square integer matrix (k, k), got "
+                            "shape {shape} and dtype {dtype}.", shape=cm.shape, dtype=cm.dtype))
     k = cm.shape[0]
     names = [str(i) for i in range(k)] if class_names is None else [str(c) for c in class_names]
     if len(names) != k:
-        raise ValueError(f"plot_confusion_matrix: {len(names)} class names for a {k} x {k} "
-                         "matrix.")
+        raise ValueError(tr("plot_confusion_matrix: {n_names} class names for a {k} x {k} matrix.",
+                            n_names=len(names), k=k))
     fig, ax = plt.subplots(figsize=(0.55 * k + 2.5, 0.55 * k + 2))
     if normalize:
         rows = cm.sum(axis=1, keepdims=True)
@@ -144,16 +145,19 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
     images = _as_image_stack(images, who)
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != (len(images),) or y_pred.shape != (len(images),):
-        raise ValueError(f"{who}: images {images.shape}, y_true {y_true.shape} and y_pred "
-                         f"{y_pred.shape} must describe the same number of samples.")
+        raise ValueError(tr("{who}: images {images_shape}, y_true {y_true_shape} and y_pred "
+                            "{y_pred_shape} must describe the same number of samples.", who=who,
+                            images_shape=images.shape, y_true_shape=y_true.shape,
+                            y_pred_shape=y_pred.shape))
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{who}: n must be a positive integer, got {n!r}.")
+        raise ValueError(tr("{who}: n must be a positive integer, got {n!r}.", who=who, n=n))
     wrong = np.flatnonzero(y_true != y_pred)
     if proba is not None:
         proba = np.asarray(proba)
         if proba.ndim != 2 or len(proba) != len(images) or y_pred.max() >= proba.shape[1]:
-            raise ValueError(f"{who}: proba must have shape (n_samples, n_classes) with "
-                             f"n_samples = {len(images)}, got {proba.shape}.")
+            raise ValueError(tr("{who}: proba must have shape (n_samples, n_classes) with "
+                                "n_samples = {n_images}, got {shape}.", who=who,
+                                n_images=len(images), shape=proba.shape))
         confidence = proba[wrong, y_pred[wrong]]
         wrong = wrong[np.argsort(-confidence, kind="stable")]
     wrong = wrong[:n]
@@ -198,14 +202,15 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
     W = np.asarray(W)
     h, w = image_shape
     if W.ndim != 2 or W.shape[0] != h * w:
-        hint = " (did you pass W.T? W is (fan_in, fan_out))" if W.ndim == 2 and \
+        hint = " " + tr("(did you pass W.T? W is (fan_in, fan_out))") if W.ndim == 2 and \
             W.shape[1] == h * w else ""
-        raise ValueError(f"show_first_layer_weights expects W of shape ({h * w}, n_units), got "
-                         f"{W.shape}{hint}.")
+        raise ValueError(tr("show_first_layer_weights expects W of shape ({n_pixels}, n_units), "
+                            "got {shape}{hint}.", n_pixels=h * w, shape=W.shape, hint=hint))
     if not np.issubdtype(W.dtype, np.floating) or not np.isfinite(W).all():
-        raise ValueError("show_first_layer_weights expects finite floating-point weights.")
+        raise ValueError(tr("show_first_layer_weights expects finite floating-point weights."))
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"show_first_layer_weights: n must be a positive integer, got {n!r}.")
+        raise ValueError(tr("show_first_layer_weights: n must be a positive integer, got {n!r}.",
+                            n=n))
     n = min(int(n), W.shape[1])
     limit = float(np.abs(W[:, :n]).max()) or 1.0
     fig, axes = _grid(n, ncols, 1.3, "show_first_layer_weights")
