@@ -1,6 +1,6 @@
 """Put the "Open in Colab" header and the Colab setup cell at the top of every notebook.
 
-    python .ci/notebook_header.py            # every notebook and the README (idempotent)
+    python .ci/notebook_header.py            # every notebook and the READMEs (idempotent)
     python .ci/notebook_header.py --check    # exit 1 and name each file that is not current
     python .ci/notebook_header.py notebooks/01_exploring_mnist.ipynb   # only these notebooks
 
@@ -21,7 +21,8 @@ only their text is kept current.
 Badge links come from one value, ``[project.urls] Repository`` in
 ``pyproject.toml``: a fork changes that value and runs this script again. The
 README's badges (between ``<!-- badges -->`` and ``<!-- /badges -->``) are kept
-current the same way. Cells
+current the same way, in ``README.md`` and in each edition's ``README.<language>.md``,
+whose badges open that edition's notebooks (``notebooks/<language>/``). Cells
 are recognised by the metadata key ``course_header``, so editing their text by
 hand is undone by the next run (change this script instead). The script writes
 each notebook through a temporary file and a rename, and only when it changes.
@@ -86,10 +87,11 @@ def pinned_versions(names=COLAB_PINNED, requirements: Path = REPO / "requirement
     return [f"{name}=={pins[name.lower()]}" for name in names]
 
 
-def badge_source(repo_url: str, notebook: str) -> str:
+def badge_source(repo_url: str, notebook: str, folder: str = "notebooks") -> str:
+    """Colab and Binder badges for ``folder/notebook`` (``notebooks/es`` for the Spanish edition)."""
     slug = repo_url.removeprefix("https://github.com/")
-    colab = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook}"
-    binder = f"https://mybinder.org/v2/gh/{slug}/HEAD?urlpath=lab/tree/notebooks/{notebook}"
+    colab = f"https://colab.research.google.com/github/{slug}/blob/main/{folder}/{notebook}"
+    binder = f"https://mybinder.org/v2/gh/{slug}/HEAD?urlpath=lab/tree/{folder}/{notebook}"
     return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"({colab}) [![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder})")
 
@@ -243,11 +245,26 @@ def process(paths: list[Path], check: bool, repo_url: str | None = None,
 
 README = REPO / "README.md"
 README_BLOCK = re.compile(r"(<!-- badges -->\n)(?:.*?\n)?(<!-- /badges -->)", re.DOTALL)
+#: ``README.es.md``: the README of an edition, whose badges open ``notebooks/es/``.
+EDITION_README = re.compile(r"README\.([a-z]{2})\.md")
 
 
-def readme_badges(repo_url: str) -> str:
+def readmes(repo: Path = REPO) -> list[Path]:
+    """``README.md`` and every edition's ``README.<language>.md``."""
+    return [repo / "README.md",
+            *sorted(p for p in repo.glob("README.*.md") if EDITION_README.fullmatch(p.name))]
+
+
+def readme_folder(readme: Path) -> str:
+    """The notebooks a README's badges open: ``notebooks``, or ``notebooks/es`` for
+    ``README.es.md``."""
+    edition = EDITION_README.fullmatch(readme.name)
+    return f"notebooks/{edition.group(1)}" if edition else "notebooks"
+
+
+def readme_badges(repo_url: str, folder: str = "notebooks") -> str:
     """The README's badges: notebook 01 on Colab, the whole course on Binder."""
-    return badge_source(repo_url, "01_exploring_mnist.ipynb")
+    return badge_source(repo_url, "01_exploring_mnist.ipynb", folder)
 
 
 def process_readme(check: bool, readme: Path = README, repo_url: str | None = None) -> bool:
@@ -256,7 +273,7 @@ def process_readme(check: bool, readme: Path = README, repo_url: str | None = No
     if not README_BLOCK.search(text):
         raise HeaderError(f"{readme} has no '<!-- badges -->' ... '<!-- /badges -->' block; "
                           "add one near the top (the badges go between the two lines).")
-    badges = readme_badges(repo_url or repository_url())
+    badges = readme_badges(repo_url or repository_url(), readme_folder(readme))
     new = README_BLOCK.sub(lambda m: m.group(1) + badges + "\n" + m.group(2), text, count=1)
     if new != text and not check:
         _replace_text(readme, new)
@@ -279,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.notebooks or sorted((REPO / "notebooks").glob("[0-9]*.ipynb"))
     try:
         stale = process(paths, check=args.check)
-        if not args.notebooks and process_readme(check=args.check):
-            stale.append(README)
+        if not args.notebooks:
+            stale += [readme for readme in readmes() if process_readme(check=args.check,
+                                                                       readme=readme)]
     except HeaderError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -24,6 +24,8 @@ import numbers
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 class EarlyStopping:
     """Stop when the monitored validation loss stops improving; restore the best weights.
@@ -54,10 +56,12 @@ class EarlyStopping:
                  restore_best_weights: bool = True) -> None:
         if isinstance(patience, bool) or not isinstance(patience, numbers.Integral) \
                 or patience < 1:
-            raise ValueError(f"patience must be a positive integer, got {patience!r}.")
+            raise ValueError(tr("patience must be a positive integer, got {patience!r}.",
+                                patience=patience))
         if (isinstance(min_delta, bool) or not isinstance(min_delta, numbers.Real)
                 or not np.isfinite(min_delta) or min_delta < 0):
-            raise ValueError(f"min_delta must be a non-negative number, got {min_delta!r}.")
+            raise ValueError(tr("min_delta must be a non-negative number, got {min_delta!r}.",
+                                min_delta=min_delta))
         self.patience, self.min_delta = int(patience), float(min_delta)
         self.monitor, self.restore_best_weights = monitor, bool(restore_best_weights)
         self.reset()
@@ -93,12 +97,12 @@ class EarlyStopping:
     def restore(self, params: dict[str, np.ndarray]) -> None:
         """Copy the best weights back into ``params`` in place (the arrays the network uses)."""
         if not self.best_params_:
-            raise RuntimeError("EarlyStopping.restore: no epoch has been recorded with a finite "
-                               "loss yet, so there are no best weights to restore.")
+            raise RuntimeError(tr("EarlyStopping.restore: no epoch has been recorded with a "
+                                  "finite loss yet, so there are no best weights to restore."))
         if set(params) != set(self.best_params_):
-            raise ValueError(f"EarlyStopping.restore: the network has parameters "
-                             f"{sorted(params)} but the saved ones are "
-                             f"{sorted(self.best_params_)}.")
+            raise ValueError(tr("EarlyStopping.restore: the network has parameters {names} but "
+                                "the saved ones are {saved}.", names=sorted(params),
+                                saved=sorted(self.best_params_)))
         for name, p in params.items():
             np.copyto(p, self.best_params_[name])
 
@@ -111,9 +115,10 @@ class EarlyStopping:
     def on_epoch_end(self, model, epoch: int, history: dict[str, list[float]]) -> bool:
         """Read ``history[monitor][-1]``; return True to stop training."""
         if self.monitor not in history or not history[self.monitor]:
-            raise KeyError(f"EarlyStopping monitors {self.monitor!r}, but the history has only "
-                           f"{sorted(k for k in history if history[k])}. Pass validation data "
-                           "(X_val, y_val) to fit.")
+            raise KeyError(tr("EarlyStopping monitors {monitor!r}, but the history has only "
+                              "{keys}. Pass validation data (X_val, y_val) to fit.",
+                              monitor=self.monitor,
+                              keys=sorted(k for k in history if history[k])))
         return self.update(history[self.monitor][-1], model.parameters())
 
     def on_train_end(self, model) -> None:

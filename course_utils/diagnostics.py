@@ -75,8 +75,8 @@ def dead_relu_fraction(model, X: np.ndarray) -> dict[str, float]:
             k += 1
             fractions[f"ReLU {k}"] = float(np.mean(np.all(out <= 0, axis=0)))
     if not fractions:
-        raise ValueError("dead_relu_fraction: this network has no ReLU layers (activation is "
-                         "not 'relu'); look at activation_norms instead.")
+        raise ValueError(tr("dead_relu_fraction: this network has no ReLU layers (activation is "
+                            "not 'relu'); look at activation_norms instead."))
     return fractions
 
 
@@ -122,7 +122,13 @@ def layer_report(model, X: np.ndarray, y: np.ndarray) -> str:
     outputs = layer_outputs(model, X)
     grads = gradient_norms(model, X, y)
     params = model.parameters()
-    rows = ["layer  units  activation RMS  dead ReLU     ||W||    ||dW||  ||dW||/||W||"]
+    columns = (tr("layer"), tr("units"), tr("activation RMS"), tr("dead ReLU"), "||W||",
+               "||dW||", "||dW||/||W||")
+    # each column as wide as its heading, at least (a translated heading may be longer)
+    widths = [max(width, len(heading)) for width, heading
+              in zip((5, 5, 14, 9, 8, 8, 12), columns, strict=True)]
+    rows = ["  ".join(f"{heading:>{width}}" for heading, width in zip(columns, widths,
+                                                                       strict=True))]
     dense_index = 0
     for i, (name, out) in enumerate(outputs):
         if not name.startswith("Dense"):
@@ -138,8 +144,10 @@ def layer_report(model, X: np.ndarray, y: np.ndarray) -> str:
         w_norm = float(np.linalg.norm(params[f"W{dense_index}"].astype(np.float64)))
         g_norm = grads[f"W{dense_index}"]
         ratio = g_norm / w_norm if w_norm > 0 else float("inf")
-        rows.append(f"{dense_index:>5}  {out.shape[1]:>5}  {_rms(shown):>14.4g}  {dead:>9}  "
-                    f"{w_norm:>8.3g}  {g_norm:>8.3g}  {ratio:>12.3g}")
+        cells = (f"{dense_index}", f"{out.shape[1]}", f"{_rms(shown):.4g}", dead,
+                 f"{w_norm:.3g}", f"{g_norm:.3g}", f"{ratio:.3g}")
+        rows.append("  ".join(f"{cell:>{width}}" for cell, width in zip(cells, widths,
+                                                                         strict=True)))
     return "\n".join(rows)
 
 
@@ -188,20 +196,24 @@ def class_distribution(y_pred: np.ndarray, n_classes: int,
     y_pred = np.asarray(y_pred)
     if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) \
             or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}.")
+        raise ValueError(tr("n_classes must be an integer >= 2, got {n_classes!r}.",
+                            n_classes=n_classes))
     if y_pred.ndim != 1 or y_pred.size == 0:
-        hint = (" Turn probabilities or logits (n, k) into labels with .argmax(axis=1)."
-                if y_pred.ndim == 2 else "")
-        raise ValueError(f"class_distribution expects a non-empty 1-D array of predicted labels "
-                         f"(n_samples,), got shape {y_pred.shape}.{hint}")
+        hint = (" " + tr("Turn probabilities or logits (n, k) into labels with "
+                         ".argmax(axis=1).") if y_pred.ndim == 2 else "")
+        raise ValueError(tr("class_distribution expects a non-empty 1-D array of predicted "
+                            "labels (n_samples,), got shape {shape}.{hint}", shape=y_pred.shape,
+                            hint=hint))
     if not np.issubdtype(y_pred.dtype, np.integer):
-        raise TypeError(f"class_distribution expects integer labels, got dtype {y_pred.dtype}.")
+        raise TypeError(tr("class_distribution expects integer labels, got dtype {dtype}.",
+                           dtype=y_pred.dtype))
     if y_pred.min() < 0 or y_pred.max() >= n_classes:
-        raise ValueError(f"predicted labels must lie in 0..{n_classes - 1}; found values from "
-                         f"{y_pred.min()} to {y_pred.max()}.")
+        raise ValueError(tr("predicted labels must lie in 0..{value}; found values from {min} to "
+                            "{max}.", value=n_classes - 1, min=y_pred.min(), max=y_pred.max()))
     if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) \
             or not 1 / n_classes < threshold <= 1:
-        raise ValueError(f"threshold must lie in (1/{n_classes}, 1], got {threshold!r}.")
+        raise ValueError(tr("threshold must lie in (1/{n_classes}, 1], got {threshold!r}.",
+                            n_classes=n_classes, threshold=threshold))
     counts = np.bincount(y_pred, minlength=n_classes).astype(np.int64)
     fractions = counts / counts.sum()
     top = int(np.argmax(counts))
@@ -296,18 +308,19 @@ def overfit_small_batch(model, X: np.ndarray, y: np.ndarray, n_samples: int = 32
     """
     for name, value in (("n_samples", n_samples), ("steps", steps)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            raise ValueError(tr("{name} must be a positive integer, got {value!r}.", name=name,
+                                value=value))
     if not isinstance(X, np.ndarray) or X.ndim != 2:
-        raise ValueError(f"overfit_small_batch: X must be a 2-D array (n_samples, n_features), "
-                         f"got {getattr(X, 'shape', type(X).__name__)}.")
+        raise ValueError(tr("overfit_small_batch: X must be a 2-D array (n_samples, n_features), "
+                            "got {got}.", got=getattr(X, "shape", type(X).__name__)))
     y = np.asarray(y)
     if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"overfit_small_batch: y must be {len(X)} integer labels, shape "
-                         f"({len(X)},), to match X {X.shape}; got shape {y.shape}, dtype "
-                         f"{y.dtype}.")
+        raise ValueError(tr("overfit_small_batch: y must be {n_x} integer labels, shape "
+                            "({n_x},), to match X {x_shape}; got shape {y_shape}, dtype {dtype}.",
+                            n_x=len(X), x_shape=X.shape, y_shape=y.shape, dtype=y.dtype))
     if n_samples > len(X):
-        raise ValueError(f"overfit_small_batch: n_samples={n_samples} but X has only {len(X)} "
-                         "rows.")
+        raise ValueError(tr("overfit_small_batch: n_samples={n_samples} but X has only {n_x} "
+                            "rows.", n_samples=n_samples, n_x=len(X)))
     idx = np.sort(np.random.default_rng(seed).choice(len(X), size=n_samples, replace=False))
     xb, yb = X[idx], y[idx]
     net = copy.deepcopy(model)
@@ -424,7 +437,8 @@ def train_test_mismatch(model, X_train: np.ndarray, X_test: np.ndarray,
     X_test = _check_model_X(model, X_test, "train_test_mismatch (X_test)")
     if isinstance(scale_tolerance, bool) or not isinstance(scale_tolerance, numbers.Real) \
             or not scale_tolerance > 1:
-        raise ValueError(f"scale_tolerance must be a number > 1, got {scale_tolerance!r}.")
+        raise ValueError(tr("scale_tolerance must be a number > 1, got {scale_tolerance!r}.",
+                            scale_tolerance=scale_tolerance))
     n_classes = model.n_classes_
     train_stats, test_stats = _input_stats(X_train), _input_stats(X_test)
     ratio = test_stats["rms"] / train_stats["rms"] if train_stats["rms"] > 0 else float("inf")
@@ -530,19 +544,21 @@ def _rms(a: np.ndarray) -> float:
 def _check_model_X(model, X: np.ndarray, who: str) -> np.ndarray:
     layers = getattr(model, "layers_", None)
     if layers is None:
-        raise RuntimeError(f"{who}: the network has no weights yet; call fit(X, y) or "
-                           "initialize(n_features, n_classes) first.")
+        raise RuntimeError(tr("{who}: the network has no weights yet; call fit(X, y) or "
+                              "initialize(n_features, n_classes) first.", who=who))
     dense = [layer for layer in layers if isinstance(layer, Dense)]
     if not isinstance(X, np.ndarray) or X.ndim != 2:
-        raise ValueError(f"{who}: X must be a 2-D array (n_samples, n_features), got "
-                         f"{getattr(X, 'shape', type(X).__name__)}.")
+        raise ValueError(tr("{who}: X must be a 2-D array (n_samples, n_features), got {got}.",
+                            who=who, got=getattr(X, "shape", type(X).__name__)))
     n_features, dtype = dense[0].W.shape[0], dense[0].W.dtype
     if X.shape[1] != n_features:
-        raise ValueError(f"{who}: X has {X.shape[1]} features (shape {X.shape}) but the "
-                         f"network expects {n_features}.")
+        raise ValueError(tr("{who}: X has {n} features (shape {shape}) but the network "
+                            "expects {n_features}.", who=who, n=X.shape[1], shape=X.shape,
+                            n_features=n_features))
     if X.dtype != dtype:
-        raise TypeError(f"{who}: X has dtype {X.dtype} but the network computes in {dtype}; "
-                        f"convert with X.astype(np.{dtype}).")
+        raise TypeError(tr("{who}: X has dtype {x_dtype} but the network computes in {dtype}; "
+                           "convert with X.astype(np.{dtype}).", who=who, x_dtype=X.dtype,
+                           dtype=dtype))
     if len(X) == 0 or not np.isfinite(X).all():
-        raise ValueError(f"{who}: X must have at least one row and only finite values.")
+        raise ValueError(tr("{who}: X must have at least one row and only finite values.", who=who))
     return X

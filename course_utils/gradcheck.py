@@ -25,6 +25,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5,
                        indices: np.ndarray | None = None) -> np.ndarray:
@@ -44,15 +46,15 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(
-            f"numerical_gradient needs a float64 array, got "
-            f"{getattr(x, 'dtype', type(x).__name__)}. Float32 rounding (~1e-7) swamps "
-            "differences of size h; build the layer or network with dtype=np.float64."
+            tr("numerical_gradient needs a float64 array, got {got}. Float32 rounding "
+               "(~1e-7) swamps differences of size h; build the layer or network with "
+               "dtype=np.float64.", got=getattr(x, 'dtype', type(x).__name__))
         )
     grad = np.zeros_like(x)
     flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     if not np.shares_memory(flat_x, x):
-        raise ValueError("numerical_gradient needs a contiguous array x that it can modify "
-                         "in place; pass np.ascontiguousarray(x).")
+        raise ValueError(tr("numerical_gradient needs a contiguous array x that it can modify in "
+                            "place; pass np.ascontiguousarray(x)."))
     for i in range(x.size) if indices is None else indices:
         original = flat_x[i]
         flat_x[i] = original + h
@@ -73,7 +75,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
-        raise ValueError(f"relative_error needs arrays of one shape, got {a.shape} and {b.shape}.")
+        raise ValueError(tr("relative_error needs arrays of one shape, got {a_shape} and "
+                            "{b_shape}.", a_shape=a.shape, b_shape=b.shape))
     if a.size == 0:
         return 0.0
     denominator = max(float(np.max(np.abs(a) + np.abs(b))), np.finfo(np.float64).tiny)
@@ -105,7 +108,8 @@ def check_layer_gradients(forward: Callable, backward: Callable, *inputs: np.nda
     if not isinstance(analytic, tuple):
         analytic = (analytic,)
     if len(analytic) != len(inputs):
-        raise ValueError(f"backward returned {len(analytic)} gradients for {len(inputs)} inputs.")
+        raise ValueError(tr("backward returned {n_analytic} gradients for {n_inputs} inputs.",
+                            n_analytic=len(analytic), n_inputs=len(inputs)))
     errors = []
     for x, grad in zip(inputs, analytic, strict=True):
         numeric = numerical_gradient(lambda _x: np.sum(forward(*inputs)[0] * dout), x, h)
@@ -173,7 +177,8 @@ def check_network_gradients(model, X: np.ndarray, y: np.ndarray, h: float = 1e-5
 
 def _float64_input(a: np.ndarray, who: str) -> np.ndarray:
     if not isinstance(a, np.ndarray) or a.dtype != np.float64:
-        raise TypeError(f"{who} needs float64 arrays (float32 is too coarse for finite "
-                        f"differences), got {getattr(a, 'dtype', type(a).__name__)}. "
-                        "Use .astype(np.float64), or dtype=np.float64 for layers and networks.")
+        raise TypeError(tr("{who} needs float64 arrays (float32 is too coarse for finite "
+                           "differences), got {got}. Use .astype(np.float64), or "
+                           "dtype=np.float64 for layers and networks.", who=who,
+                           got=getattr(a, 'dtype', type(a).__name__)))
     return a

@@ -37,6 +37,8 @@ import numbers
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 SCHEMES = ("he", "xavier", "glorot", "xavier_normal", "glorot_normal", "lecun", "normal", "zeros")
 
 
@@ -64,13 +66,16 @@ def init_weights(
     """
     for name, value in (("fan_in", fan_in), ("fan_out", fan_out)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+            raise ValueError(tr("{name} must be a positive integer, got {value!r}.", name=name,
+                                value=value))
     if scheme not in SCHEMES:
-        raise ValueError(f"Unknown initialisation scheme {scheme!r}; choose one of {SCHEMES}.")
+        raise ValueError(tr("Unknown initialisation scheme {scheme!r}; choose one of {schemes}.",
+                            scheme=scheme, schemes=SCHEMES))
     if not np.issubdtype(np.dtype(dtype), np.floating):
-        raise TypeError(f"dtype must be a floating-point type such as np.float32, got {dtype!r}.")
+        raise TypeError(tr("dtype must be a floating-point type such as np.float32, got "
+                           "{dtype!r}.", dtype=dtype))
     if isinstance(scale, bool) or not isinstance(scale, numbers.Real) or not scale >= 0:
-        raise ValueError(f"scale must be a non-negative number, got {scale!r}.")
+        raise ValueError(tr("scale must be a non-negative number, got {scale!r}.", scale=scale))
     shape = (fan_in, fan_out)
     if scheme == "zeros":
         return np.zeros(shape, dtype=dtype)
@@ -94,6 +99,7 @@ def _as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         return np.random.default_rng(int(rng))
     raise TypeError(
-        f"rng must be a np.random.Generator or an integer seed, got {rng!r}. Create one with "
-        "rng = np.random.default_rng(SEED) and pass it on, so that results are reproducible."
+        tr("rng must be a np.random.Generator or an integer seed, got {rng!r}. Create one with "
+           "rng = np.random.default_rng(SEED) and pass it on, so that results are reproducible.",
+           rng=rng)
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.mlp import MLP
 
 
@@ -87,19 +88,22 @@ def keras_loss_and_gradients(model, X: np.ndarray, y: np.ndarray) -> tuple[float
 
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or y.shape != (len(X),):
-        raise ValueError(f"keras_loss_and_gradients expects X (n_samples, n_features) and y "
-                         f"(n_samples,), got X {X.shape} and y {y.shape}.")
+        raise ValueError(tr("keras_loss_and_gradients expects X (n_samples, n_features) and y "
+                            "(n_samples,), got X {x_shape} and y {y_shape}.", x_shape=X.shape,
+                            y_shape=y.shape))
     if X.dtype != np.float32:
-        raise TypeError(f"keras_loss_and_gradients: X must be float32, got {X.dtype}.")
+        raise TypeError(tr("keras_loss_and_gradients: X must be float32, got {dtype}.",
+                           dtype=X.dtype))
     if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"keras_loss_and_gradients: y must hold integer labels, got {y.dtype}.")
+        raise TypeError(tr("keras_loss_and_gradients: y must hold integer labels, got {dtype}.",
+                           dtype=y.dtype))
     names = {}
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     for i, layer in enumerate(dense, start=1):
         names[id(layer.kernel)], names[id(layer.bias)] = f"W{i}", f"b{i}"
     trainable = model.trainable_variables
     if any(id(v) not in names for v in trainable):
-        raise ValueError("keras_loss_and_gradients handles models made of Dense layers only.")
+        raise ValueError(tr("keras_loss_and_gradients handles models made of Dense layers only."))
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     fixed = [v.value for v in model.non_trainable_variables]
 
@@ -118,23 +122,26 @@ def _matching_dense_layers(mlp: MLP, model, who: str) -> list:
     import keras
 
     if not hasattr(mlp, "coefs_"):
-        raise RuntimeError(f"{who}: the MLP has no weights yet; fit it or call "
-                           "mlp.initialize(n_features, n_classes) first.")
+        raise RuntimeError(tr("{who}: the MLP has no weights yet; fit it or call "
+                              "mlp.initialize(n_features, n_classes) first.", who=who))
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     if len(dense) != len(mlp.coefs_):
-        raise ValueError(f"{who}: the MLP has {len(mlp.coefs_)} dense layers, the Keras model "
-                         f"has {len(dense)}; build the model with build_keras_mlp(...) and the "
-                         "MLP's hidden_sizes.")
+        raise ValueError(tr("{who}: the MLP has {n} dense layers, the Keras model has {n_dense}; "
+                            "build the model with build_keras_mlp(...) and the MLP's "
+                            "hidden_sizes.", who=who, n=len(mlp.coefs_), n_dense=len(dense)))
     for i, (layer, W, b) in enumerate(zip(dense, mlp.coefs_, mlp.intercepts_, strict=True)):
         shapes = (tuple(layer.kernel.shape), tuple(layer.bias.shape))
         if shapes != (W.shape, b.shape):
-            raise ValueError(f"{who}: dense layer {i + 1} has kernel {shapes[0]} and bias "
-                             f"{shapes[1]} in Keras but W {W.shape} and b {b.shape} in the MLP.")
+            raise ValueError(tr("{who}: dense layer {layer} has kernel {kernel} and bias "
+                                "{bias} in Keras but W {w_shape} and b {b_shape} in the MLP.",
+                                who=who, layer=i + 1, kernel=shapes[0], bias=shapes[1],
+                                w_shape=W.shape, b_shape=b.shape))
         wanted = mlp.activation if i < len(dense) - 1 else "linear"
         actual = keras.activations.serialize(layer.activation)
         actual = actual if isinstance(actual, str) else actual.get("config", actual)
         if actual != wanted:
-            raise ValueError(f"{who}: dense layer {i + 1} uses activation {actual!r} in Keras "
-                             f"but {wanted!r} in the MLP (the output layer must be linear: it "
-                             "returns logits, the softmax is inside the loss).")
+            raise ValueError(tr("{who}: dense layer {layer} uses activation {actual!r} in Keras "
+                                "but {wanted!r} in the MLP (the output layer must be linear: it "
+                                "returns logits, the softmax is inside the loss).", who=who,
+                                layer=i + 1, actual=actual, wanted=wanted))
     return dense

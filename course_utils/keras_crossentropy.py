@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 #: ``keras.config.epsilon()``, the clipping bound of probabilities before their log.
 EPSILON = 1e-7
 
@@ -68,8 +70,9 @@ def tensorflow_loss_input(output: np.ndarray, cached_logits: np.ndarray | None,
         return np.asarray(output), bool(from_logits), None
     cached_logits = np.asarray(cached_logits)
     if cached_logits.shape != np.shape(output):
-        raise ValueError(f"tensorflow_loss_input: cached_logits {cached_logits.shape} must have "
-                         f"the shape of output {np.shape(output)}.")
+        raise ValueError(tr("tensorflow_loss_input: cached_logits {logits_shape} must have the "
+                            "shape of output {output_shape}.", logits_shape=cached_logits.shape,
+                            output_shape=np.shape(output)))
     warning = TENSORFLOW_WARNING.format(fn_name=fn_name, op_type="Softmax") if from_logits \
         else None
     return cached_logits, True, warning
@@ -95,15 +98,18 @@ def sparse_categorical_crossentropy(target: np.ndarray, output: np.ndarray, *,
         normalised to sum 1 and clipped to ``[EPSILON, 1 - EPSILON]``.
     """
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}.")
+        raise ValueError(tr("backend must be one of {backends}, got {backend!r}.",
+                            backends=BACKENDS, backend=backend))
     output = np.asarray(output, dtype=np.float64)
     target = np.asarray(target)
     if output.ndim != 2 or target.shape != (len(output),):
-        raise ValueError(f"Expected target (n,) and output (n, k), got {target.shape} and "
-                         f"{output.shape}.")
+        raise ValueError(tr("Expected target (n,) and output (n, k), got {target_shape} and "
+                            "{output_shape}.", target_shape=target.shape,
+                            output_shape=output.shape))
     if not np.issubdtype(target.dtype, np.integer) or target.min() < 0 \
             or target.max() >= output.shape[1]:
-        raise ValueError(f"target must hold integer labels in 0..{output.shape[1] - 1}.")
+        raise ValueError(tr("target must hold integer labels in 0..{top}.",
+                            top=output.shape[1] - 1))
     if backend == "tensorflow":
         values, from_logits, _ = tensorflow_loss_input(output, cached_logits, from_logits)
         values = np.asarray(values, dtype=np.float64)

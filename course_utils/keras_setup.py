@@ -32,6 +32,8 @@ import os
 import sys
 from types import ModuleType
 
+from course_utils.i18n import tr
+
 BACKEND = "jax"
 
 # XLA's CPU compiler: no multi-threaded Eigen kernels, one intra-op thread.
@@ -63,8 +65,9 @@ def setup_keras(seed: int = 0) -> ModuleType:
     import keras
 
     if keras.config.backend() != BACKEND:  # e.g. a keras.json that wins over the variable
-        raise RuntimeError(f"Keras started with the {keras.config.backend()!r} backend although "
-                           f"KERAS_BACKEND={BACKEND!r}; check ~/.keras/keras.json.")
+        raise RuntimeError(tr("Keras started with the {backend!r} backend although "
+                              "KERAS_BACKEND={course_backend!r}; check ~/.keras/keras.json.",
+                              backend=keras.config.backend(), course_backend=BACKEND))
     keras.config.set_floatx("float32")
     seed_everything(seed)
     return keras
@@ -74,8 +77,8 @@ def seed_everything(seed: int = 0) -> None:
     """Re-seed Python, NumPy's global generator and Keras (call before building a model)."""
     _check_seed(seed)
     if "keras" not in sys.modules:
-        raise RuntimeError("seed_everything: call setup_keras() first; it imports Keras on the "
-                           "course's backend.")
+        raise RuntimeError(tr("seed_everything: call setup_keras() first; it imports Keras on "
+                              "the course's backend."))
     import keras
 
     keras.utils.set_random_seed(int(seed))
@@ -83,7 +86,7 @@ def seed_everything(seed: int = 0) -> None:
 
 def _check_seed(seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+        raise ValueError(tr("seed must be a non-negative integer, got {seed!r}.", seed=seed))
 
 
 def _check_not_imported_otherwise() -> None:
@@ -93,16 +96,16 @@ def _check_not_imported_otherwise() -> None:
         backend = keras.config.backend()
         if backend != BACKEND:
             raise RuntimeError(
-                f"Keras is already imported with the {backend!r} backend, but the course uses "
-                f"{BACKEND!r}. The backend is fixed when Keras is first imported: restart the "
-                "kernel and call course_utils.keras_setup.setup_keras() before any "
-                "`import keras`.")
+                tr("Keras is already imported with the {backend!r} backend, but the course uses "
+                   "{course_backend!r}. The backend is fixed when Keras is first imported: "
+                   "restart the kernel and call course_utils.keras_setup.setup_keras() before "
+                   "any `import keras`.", backend=backend, course_backend=BACKEND))
     if "jax" in sys.modules and not _xla_flags_present():
         # XLA reads its flags once, when JAX starts; later changes would be ignored silently.
         raise RuntimeError(
-            "JAX was imported before setup_keras(), so its CPU thread settings can no longer be "
-            "made deterministic. Restart the kernel and call "
-            "course_utils.keras_setup.setup_keras() first.")
+            tr("JAX was imported before setup_keras(), so its CPU thread settings can no longer "
+               "be made deterministic. Restart the kernel and call "
+               "course_utils.keras_setup.setup_keras() first."))
 
 
 def _xla_flags_present() -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.initializers import init_weights
 
 # ------------------------------------------------------------------ dense (affine)
@@ -41,14 +42,16 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
     _check_array(b, "dense_forward", "b", ndim=1)
     if x.shape[1] != W.shape[0] or b.shape[0] != W.shape[1]:
         raise ValueError(
-            f"dense_forward: shapes do not fit out = x @ W + b: x {x.shape}, W {W.shape}, "
-            f"b {b.shape}. Expected x (n, fan_in), W (fan_in, fan_out), b (fan_out,)."
+            tr("dense_forward: shapes do not fit out = x @ W + b: x {x_shape}, W {w_shape}, b "
+               "{b_shape}. Expected x (n, fan_in), W (fan_in, fan_out), b (fan_out,).",
+               x_shape=x.shape, w_shape=W.shape, b_shape=b.shape)
         )
     if not x.dtype == W.dtype == b.dtype:
         raise TypeError(
-            f"dense_forward: x, W and b must share one dtype, got {x.dtype}, {W.dtype}, "
-            f"{b.dtype}. Mixing float32 and float64 silently computes in float64 (slower); "
-            "convert once, e.g. x.astype(W.dtype)."
+            tr("dense_forward: x, W and b must share one dtype, got {x_dtype}, {w_dtype}, "
+               "{b_dtype}. Mixing float32 and float64 silently computes in float64 (slower); "
+               "convert once, e.g. x.astype(W.dtype).", x_dtype=x.dtype, w_dtype=W.dtype,
+               b_dtype=b.dtype)
         )
     out = x @ W
     out += b
@@ -157,8 +160,8 @@ class Layer:
 
     def _take_cache(self):
         if self._cache is None:
-            raise RuntimeError(f"{type(self).__name__}.backward needs a preceding "
-                               "forward(x, training=True) call.")
+            raise RuntimeError(tr("{type}.backward needs a preceding forward(x, training=True) "
+                                  "call.", type=type(self).__name__))
         cache, self._cache = self._cache, None
         return cache
 
@@ -257,19 +260,23 @@ ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh}
 
 def _check_array(a: np.ndarray, who: str, name: str, ndim: int | None = None) -> None:
     if not isinstance(a, np.ndarray):
-        raise TypeError(f"{who}: {name} must be a NumPy array, got {type(a).__name__}.")
+        raise TypeError(tr("{who}: {name} must be a NumPy array, got {type}.", who=who, name=name,
+                           type=type(a).__name__))
     if ndim is not None and a.ndim != ndim:
-        raise ValueError(f"{who}: {name} must be {ndim}-D, got shape {a.shape}.")
+        raise ValueError(tr("{who}: {name} must be {ndim}-D, got shape {shape}.", who=who,
+                            name=name, ndim=ndim, shape=a.shape))
     if a.dtype.kind != "f":
-        raise TypeError(f"{who}: {name} must be floating point, got dtype {a.dtype}. "
-                        "Convert with .astype(np.float32) (raw uint8 pixels: scale_to_unit first).")
+        raise TypeError(tr("{who}: {name} must be floating point, got dtype {dtype}. Convert "
+                           "with .astype(np.float32) (raw uint8 pixels: scale_to_unit first).",
+                           who=who, name=name, dtype=a.dtype))
 
 
 def _check_dout(dout: np.ndarray, shape: tuple, dtype: np.dtype, who: str) -> None:
     _check_array(dout, who, "dout")
     if dout.shape != tuple(shape):
-        raise ValueError(f"{who}: dout has shape {dout.shape}, but the forward output had shape "
-                         f"{tuple(shape)}; they must match.")
+        raise ValueError(tr("{who}: dout has shape {shape}, but the forward output had shape "
+                            "{expected}; they must match.", who=who, shape=dout.shape,
+                            expected=tuple(shape)))
     if dout.dtype != dtype:
-        raise TypeError(f"{who}: dout is {dout.dtype} but the forward pass ran in {dtype}; use "
-                        "one dtype throughout.")
+        raise TypeError(tr("{who}: dout is {dout_dtype} but the forward pass ran in {dtype}; use "
+                           "one dtype throughout.", who=who, dout_dtype=dout.dtype, dtype=dtype))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.preprocessing import stratified_subset
 from course_utils.threads import blas_thread_limit, thread_count
 
@@ -30,7 +31,8 @@ def doubling_sizes(n_pool: int, start: int = 250) -> list[int]:
     """
     for name, value in (("n_pool", n_pool), ("start", start)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"doubling_sizes: {name} must be a positive integer, got {value!r}.")
+            raise ValueError(tr("doubling_sizes: {name} must be a positive integer, got "
+                                "{value!r}.", name=name, value=value))
     sizes, n = [], int(start)
     while n < n_pool:
         sizes.append(n)
@@ -60,13 +62,13 @@ def learning_curve(make_model: Callable[[int], object], X: np.ndarray, y: np.nda
     """
     seeds = list(seeds)
     if len(seeds) < 2:
-        raise ValueError(f"learning_curve needs at least 2 seeds per size to show a spread, "
-                         f"got {seeds}.")
+        raise ValueError(tr("learning_curve needs at least 2 seeds per size to show a spread, "
+                            "got {seeds}.", seeds=seeds))
     bad = [n for n in sizes if isinstance(n, bool) or not isinstance(n, numbers.Integral)
            or not 1 <= n <= len(y)]
     if not sizes or bad:
-        raise ValueError(f"learning_curve: sizes must be integers from 1 to {len(y)} (the pool "
-                         f"size), got {list(sizes)}.")
+        raise ValueError(tr("learning_curve: sizes must be integers from 1 to {n_y} (the pool "
+                            "size), got {sizes}.", n_y=len(y), sizes=list(sizes)))
     threads = thread_count(blas_threads, "learning_curve")
     accuracy = np.zeros((len(sizes), len(seeds)))
     with blas_thread_limit(threads):

@@ -222,9 +222,11 @@ class RunsSummary:
         return (high - low) / 2
 
     def __str__(self) -> str:
-        return (f"{100 * self.mean:.1f} % ± {100 * self.sd:.1f} (sd of {len(self.accuracies)} "
-                f"seeds; range {100 * self.low:.1f}–{100 * self.high:.1f} %; one run's 95 % CI "
-                f"±{100 * self.run_half_width:.1f} points, n = {self.n_test:,})")
+        return tr("{mean:.1f} % ± {sd:.1f} (sd of {n_seeds} seeds; range {low:.1f}–{high:.1f} %; "
+                  "one run's 95 % CI ±{half_width:.1f} points, n = {n_test:,})",
+                  mean=100 * self.mean, sd=100 * self.sd, n_seeds=len(self.accuracies),
+                  low=100 * self.low, high=100 * self.high,
+                  half_width=100 * self.run_half_width, n_test=self.n_test)
 
 
 def summarize_runs(accuracies, n_test: int) -> RunsSummary:
@@ -236,13 +238,14 @@ def summarize_runs(accuracies, n_test: int) -> RunsSummary:
     """
     values = np.asarray(accuracies, dtype=np.float64).ravel()
     if len(values) < 2:
-        raise ValueError(f"summarize_runs needs the accuracies of at least 2 seeds to measure "
-                         f"a spread, got {len(values)}.")
+        raise ValueError(tr("summarize_runs needs the accuracies of at least 2 seeds to measure "
+                            "a spread, got {n_values}.", n_values=len(values)))
     if not np.all((values >= 0) & (values <= 1)):
-        raise ValueError(f"summarize_runs: accuracies must be fractions in [0, 1], got "
-                         f"{values.min():g} to {values.max():g} (pass 0.93, not 93).")
+        raise ValueError(tr("summarize_runs: accuracies must be fractions in [0, 1], got {min:g} "
+                            "to {max:g} (pass 0.93, not 93).", min=values.min(), max=values.max()))
     if isinstance(n_test, bool) or not isinstance(n_test, numbers.Integral) or n_test < 1:
-        raise ValueError(f"summarize_runs: n_test must be a positive integer, got {n_test!r}.")
+        raise ValueError(tr("summarize_runs: n_test must be a positive integer, got {n_test!r}.",
+                            n_test=n_test))
     return RunsSummary(tuple(float(v) for v in values), int(n_test))
 
 

@@ -47,6 +47,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.layers import ACTIVATIONS, Dense, Layer
 from course_utils.optimizers import SGD, Optimizer, packed_views
 from course_utils.regularization import Dropout
@@ -58,8 +59,9 @@ EXPLOSION_FACTOR = 100.0
 #: Non-negative inputs larger than this look like unscaled pixels (0..255), not [0, 1].
 UNSCALED_MAX = 1.5
 
-_SCALING_FIX = ("inputs scaled to [0, 1] (course_utils.preprocessing.scale_to_unit(images)) "
-                "or standardised")
+def _scaling_fix() -> str:
+    return tr("inputs scaled to [0, 1] (course_utils.preprocessing.scale_to_unit(images)) or "
+              "standardised")
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -174,7 +176,8 @@ class MLP:
         self._check_hyperparameters()
         for name, value in (("n_features", n_features), ("n_classes", n_classes)):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+                raise ValueError(tr("{name} must be a positive integer, got {value!r}.",
+                                    name=name, value=value))
         # Independent streams; child i of spawn(k) does not depend on k, so adding a
         # stream never changes the weights or the shuffling of existing runs.
         init_rng, self._shuffle_rng, dropout_rng = np.random.default_rng(self.seed).spawn(3)
@@ -251,7 +254,7 @@ class MLP:
         validate = X_val is not None or y_val is not None
         if validate:
             if X_val is None or y_val is None:
-                raise ValueError("Pass both X_val and y_val (or neither).")
+                raise ValueError(tr("Pass both X_val and y_val (or neither)."))
             X_val = self._check_X(X_val, "fit (X_val)", n_features=X.shape[1])
             y_val = _check_y(y_val, X_val, n_classes, "fit (y_val)",
                              inferred=self.n_classes is None)
@@ -266,13 +269,15 @@ class MLP:
             loss, acc = self._train_epoch(X, y, epoch)
             self.history_["loss"].append(loss)
             self.history_["accuracy"].append(acc)
-            line = f"epoch {epoch + 1:>{len(str(self.epochs))}}/{self.epochs}  " \
-                   f"loss {loss:.4f}  accuracy {acc:.1%}"
+            line = tr("epoch {epoch}/{epochs}  loss {loss:.4f}  accuracy {accuracy:.1%}",
+                      epoch=f"{epoch + 1:>{len(str(self.epochs))}}", epochs=self.epochs,
+                      loss=loss, accuracy=acc)
             if validate:
                 val_loss, val_acc = self._evaluate(X_val, y_val)
                 self.history_["val_loss"].append(val_loss)
                 self.history_["val_accuracy"].append(val_acc)
-                line += f"  val_loss {val_loss:.4f}  val_accuracy {val_acc:.1%}"
+                line += tr("  val_loss {val_loss:.4f}  val_accuracy {val_accuracy:.1%}",
+                           val_loss=val_loss, val_accuracy=val_acc)
             if self.verbose:
                 print(line, flush=True)
             if self.progress:
@@ -294,7 +299,7 @@ class MLP:
             return range(self.epochs)
         from tqdm.auto import tqdm
 
-        return tqdm(range(self.epochs), desc="epochs", file=sys.stderr)
+        return tqdm(range(self.epochs), desc=tr("epochs"), file=sys.stderr)
 
     def _train_epoch(self, X: np.ndarray, y: np.ndarray, epoch: int = 0) -> tuple[float, float]:
         """One pass over ``(X, y)`` in shuffled mini-batches; returns mean loss and accuracy.
@@ -342,12 +347,13 @@ class MLP:
         every later batch look like an explosion.
         """
         if not math.isfinite(loss):
-            where = f"epoch {epoch}, batch {batch} of {n_batches}"
-            start = "" if self._first_loss is None else f" (it was {self._first_loss:.4g} at " \
-                                                          "the start)"
+            start = "" if self._first_loss is None else " " + tr(
+                "(it was {first:.4g} at the start)", first=self._first_loss)
             raise TrainingDivergedError(
-                f"MLP.fit: training diverged at {where}: the loss became {loss}{start}. The "
-                f"updates grew until the numbers overflowed. Try {self._remedy()}.",
+                tr("MLP.fit: training diverged at epoch {epoch}, batch {batch} of {n_batches}: "
+                   "the loss became {loss}{start}. The updates grew until the numbers "
+                   "overflowed. Try {remedy}.", epoch=epoch, batch=batch, n_batches=n_batches,
+                   loss=loss, start=start, remedy=self._remedy()),
                 epoch=epoch, batch=batch, loss=loss, history=copy.deepcopy(self.history_))
         if self._first_loss is None:
             self._first_loss = loss
@@ -355,22 +361,26 @@ class MLP:
               and loss > EXPLOSION_FACTOR * max(self._first_loss, 1.0)):
             self._warned_explosion = True
             warnings.warn(
-                f"MLP.fit: the loss exploded at epoch {epoch}, batch {batch} of {n_batches}: "
-                f"{loss:.4g}, more than {EXPLOSION_FACTOR:g} times the {self._first_loss:.4g} "
-                f"of the first batch. Training is unstable; try {self._remedy()}.",
+                tr("MLP.fit: the loss exploded at epoch {epoch}, batch {batch} of {n_batches}: "
+                   "{loss:.4g}, more than {factor:g} times the {first:.4g} of the first batch. "
+                   "Training is unstable; try {remedy}.", epoch=epoch, batch=batch,
+                   n_batches=n_batches, loss=loss, factor=EXPLOSION_FACTOR,
+                   first=self._first_loss, remedy=self._remedy()),
                 RuntimeWarning, stacklevel=5)
 
     def _remedy(self) -> str:
         rate = self.optimizer_.learning_rate
-        return f"a smaller learning rate (now {rate:g}; e.g. 10 times smaller) and {_SCALING_FIX}"
+        return tr("a smaller learning rate (now {rate:g}; e.g. 10 times smaller) and {fix}",
+                  rate=rate, fix=_scaling_fix())
 
     def _check_weights_finite(self, epoch: int) -> None:
         """After training: the last update can overflow with no later loss to show it."""
         if all(np.isfinite(p).all() for p in self._param_list):
             return
         raise TrainingDivergedError(
-            f"MLP.fit: training diverged in the last update of epoch {epoch + 1}: the weights "
-            f"became NaN or infinite (the losses before it were finite). Try {self._remedy()}.",
+            tr("MLP.fit: training diverged in the last update of epoch {epoch}: the weights "
+               "became NaN or infinite (the losses before it were finite). Try {remedy}.",
+               epoch=epoch + 1, remedy=self._remedy()),
             epoch=epoch + 1, batch=None, loss=math.nan, history=copy.deepcopy(self.history_))
 
     def _grad_list(self) -> list[np.ndarray]:
@@ -450,8 +460,8 @@ class MLP:
 
     def _check_initialized(self, who: str) -> None:
         if not hasattr(self, "layers_"):
-            raise RuntimeError(f"MLP.{who}: this network has no weights yet; call fit(X, y) "
-                               "first (or initialize(n_features, n_classes)).")
+            raise RuntimeError(tr("MLP.{who}: this network has no weights yet; call fit(X, y) "
+                                  "first (or initialize(n_features, n_classes)).", who=who))
 
     def _check_hyperparameters(self) -> None:
         def positive_int(value):
@@ -460,69 +470,80 @@ class MLP:
 
         sizes = self.hidden_sizes
         if not isinstance(sizes, (tuple, list)) or not all(positive_int(s) for s in sizes):
-            raise ValueError(f"hidden_sizes must be a tuple of positive integers such as (128,) "
-                             f"or () for no hidden layer, got {sizes!r}.")
+            raise ValueError(tr("hidden_sizes must be a tuple of positive integers such as "
+                                "(128,) or () for no hidden layer, got {sizes!r}.", sizes=sizes))
         if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, "
-                             f"got {self.activation!r}.")
+            raise ValueError(tr("activation must be one of {names}, got {activation!r}.",
+                                names=sorted(ACTIVATIONS), activation=self.activation))
         for name in ("batch_size", "epochs"):
             if not positive_int(getattr(self, name)):
-                raise ValueError(f"{name} must be a positive integer, got "
-                                 f"{getattr(self, name)!r}.")
+                raise ValueError(tr("{name} must be a positive integer, got {value!r}.",
+                                    name=name, value=getattr(self, name)))
         if self.optimizer is None:
             Optimizer(self.learning_rate)  # validates the learning rate
         elif not isinstance(self.optimizer, Optimizer):
-            raise TypeError(f"optimizer must be a course_utils.optimizers.Optimizer such as "
-                            f"SGD(0.1), got {self.optimizer!r}.")
+            raise TypeError(tr("optimizer must be a course_utils.optimizers.Optimizer such as "
+                               "SGD(0.1), got {optimizer!r}.", optimizer=self.optimizer))
         if (isinstance(self.l2, bool) or not isinstance(self.l2, numbers.Real)
                 or not np.isfinite(self.l2) or self.l2 < 0):
-            raise ValueError(f"l2 must be a non-negative number, got {self.l2!r}.")
+            raise ValueError(tr("{name} must be a non-negative number, got {value!r}.",
+                                name="l2", value=self.l2))
         if isinstance(self.seed, bool) or not isinstance(self.seed, numbers.Integral):
-            raise TypeError(f"seed must be an integer, got {self.seed!r}.")
+            raise TypeError(tr("seed must be an integer, got {seed!r}.", seed=self.seed))
         if np.dtype(self.dtype) not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be np.float32 or np.float64, got {self.dtype!r}.")
+            raise TypeError(tr("dtype must be np.float32 or np.float64, got {dtype!r}.",
+                               dtype=self.dtype))
         for name in ("init_scale", "dropout"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Real) \
                     or not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a non-negative number, got {value!r}.")
+                raise ValueError(tr("{name} must be a non-negative number, got {value!r}.",
+                                    name=name, value=value))
         if self.dropout >= 1:
-            raise ValueError(f"dropout is a drop probability in [0, 1), got {self.dropout!r}.")
+            raise ValueError(tr("dropout is a drop probability in [0, 1), got {dropout!r}.",
+                                dropout=self.dropout))
         if isinstance(self.callbacks, (str, bytes)) or not all(
                 hasattr(cb, "on_epoch_end") for cb in self.callbacks):
-            raise TypeError("callbacks must be a sequence of objects with an on_epoch_end(model, "
-                            f"epoch, history) method, got {self.callbacks!r}.")
+            raise TypeError(tr("callbacks must be a sequence of objects with an "
+                               "on_epoch_end(model, epoch, history) method, got {callbacks!r}.",
+                               callbacks=self.callbacks))
         if self.n_classes is not None and not (positive_int(self.n_classes)
                                                and self.n_classes >= 2):
-            raise ValueError(f"n_classes must be an integer >= 2, got {self.n_classes!r}.")
+            raise ValueError(tr("n_classes must be an integer >= 2, got {n_classes!r}.",
+                                n_classes=self.n_classes))
 
     def _check_X(self, X: np.ndarray, who: str, n_features: int | None) -> np.ndarray:
         if not isinstance(X, np.ndarray):
-            raise TypeError(f"MLP.{who}: X must be a NumPy array, got {type(X).__name__}.")
+            raise TypeError(tr("MLP.{who}: X must be a NumPy array, got {type}.", who=who,
+                               type=type(X).__name__))
         if X.ndim != 2:
-            hint = (" These look like images: flatten them with "
-                    "course_utils.preprocessing.flatten(images)." if X.ndim == 3 else "")
-            raise ValueError(f"MLP.{who}: X must have shape (n_samples, n_features), got "
-                             f"{X.shape}.{hint}")
+            hint = (" " + tr("These look like images: flatten them with "
+                             "course_utils.preprocessing.flatten(images).") if X.ndim == 3 else "")
+            raise ValueError(tr("MLP.{who}: X must have shape (n_samples, n_features), got "
+                                "{shape}.{hint}", who=who, shape=X.shape, hint=hint))
         if X.dtype == np.uint8:
-            raise TypeError(f"MLP.{who}: X holds raw uint8 pixels (0..255). Scale them to [0, 1] "
-                            "first: course_utils.preprocessing.scale_to_unit(images).")
+            raise TypeError(tr("MLP.{who}: X holds raw uint8 pixels (0..255). Scale them to "
+                               "[0, 1] first: course_utils.preprocessing.scale_to_unit(images).",
+                               who=who))
         if X.dtype != self.dtype:
-            raise TypeError(f"MLP.{who}: X has dtype {X.dtype}, but this network computes in "
-                            f"{np.dtype(self.dtype)}. Convert once with "
-                            f"X.astype(np.{np.dtype(self.dtype)}).")
+            raise TypeError(tr("MLP.{who}: X has dtype {dtype}, but this network computes in "
+                               "{expected}. Convert once with X.astype(np.{expected}).",
+                               who=who, dtype=X.dtype, expected=np.dtype(self.dtype)))
         if n_features is not None and X.shape[1] != n_features:
-            raise ValueError(f"MLP.{who}: X has {X.shape[1]} features (shape {X.shape}), but the "
-                             f"network expects {n_features}.")
+            raise ValueError(tr("MLP.{who}: X has {n} features (shape {shape}), but the network "
+                                "expects {expected}.", who=who, n=X.shape[1], shape=X.shape,
+                                expected=n_features))
         if len(X) == 0:
-            raise ValueError(f"MLP.{who}: X has no samples (shape {X.shape}).")
+            raise ValueError(tr("MLP.{who}: X has no samples (shape {shape}).", who=who,
+                                shape=X.shape))
         # NaN propagates through min and max, and an infinity is one of them: two
         # reductions check every entry without the (n, d) mask np.isfinite(X) would
         # allocate (on 60,000 images that mask cost more than an epoch's products).
         if not (math.isfinite(X.min()) and math.isfinite(X.max())):
-            raise ValueError(f"MLP.{who}: X contains NaN or infinite values "
-                             f"({np.count_nonzero(~np.isfinite(X))} entries). A z-score of a "
-                             "constant pixel divides by 0: use preprocessing.Standardizer.")
+            raise ValueError(tr("MLP.{who}: X contains NaN or infinite values ({count} entries). "
+                                "A z-score of a constant pixel divides by 0: use "
+                                "preprocessing.Standardizer.", who=who,
+                                count=np.count_nonzero(~np.isfinite(X))))
         return X
 
 
@@ -530,9 +551,10 @@ def _check_two_classes(y: np.ndarray) -> None:
     """A classifier needs examples of at least two classes (one class gives one output unit,
     whose softmax is always 1: nothing to learn)."""
     if np.all(y == y[0]):
-        raise ValueError(f"MLP.fit: the labels y hold only one class ({y[0]}) in {len(y)} "
-                         "samples; a classifier needs examples of at least two. Check how the "
-                         "training set was selected (e.g. a slice of data sorted by class).")
+        raise ValueError(tr("MLP.fit: the labels y hold only one class ({label}) in {n} "
+                            "samples; a classifier needs examples of at least two. Check how the "
+                            "training set was selected (e.g. a slice of data sorted by class).",
+                            label=y[0], n=len(y)))
 
 
 def _warn_if_unscaled(X: np.ndarray) -> None:
@@ -545,9 +567,10 @@ def _warn_if_unscaled(X: np.ndarray) -> None:
     top = float(X.max())
     if top > UNSCALED_MAX and (bottom := float(X.min())) >= 0:
         warnings.warn(
-            f"MLP.fit: the inputs X range from {bottom:g} to {top:g}: they look like "
-            f"unscaled pixels (0..255), and a network trained on them usually stalls or "
-            f"diverges. Use {_SCALING_FIX}.", UnscaledInputWarning, stacklevel=4)
+            tr("MLP.fit: the inputs X range from {low:g} to {high:g}: they look like unscaled "
+               "pixels (0..255), and a network trained on them usually stalls or diverges. "
+               "Use {fix}.", low=bottom, high=top, fix=_scaling_fix()),
+            UnscaledInputWarning, stacklevel=4)
 
 
 def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str, *,
@@ -559,25 +582,30 @@ def _check_y(y: np.ndarray, X: np.ndarray, n_classes: int | None, who: str, *,
     """
     y = np.asarray(y)
     if y.ndim != 1:
-        hint = " One-hot rows must become labels: Y.argmax(axis=1)." if y.ndim == 2 else ""
-        raise ValueError(f"MLP.{who}: y must be integer labels of shape (n_samples,), got shape "
-                         f"{y.shape}.{hint}")
+        hint = (" " + tr("One-hot rows must become labels: Y.argmax(axis=1).")
+                if y.ndim == 2 else "")
+        raise ValueError(tr("MLP.{who}: y must be integer labels of shape (n_samples,), got "
+                            "shape {shape}.{hint}", who=who, shape=y.shape, hint=hint))
     if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"MLP.{who}: y must hold integer labels, got dtype {y.dtype}.")
+        raise TypeError(tr("MLP.{who}: y must hold integer labels, got dtype {dtype}.", who=who,
+                           dtype=y.dtype))
     n_rows = len(X) if hasattr(X, "__len__") else None
     if n_rows is not None and len(y) != n_rows:
-        raise ValueError(f"MLP.{who}: X has {n_rows} rows (shape {np.shape(X)}) but y has "
-                         f"{len(y)} labels (shape {y.shape}); they must match.")
+        raise ValueError(tr("MLP.{who}: X has {n_rows} rows (shape {x_shape}) but y has "
+                            "{n_labels} labels (shape {y_shape}); they must match.", who=who,
+                            n_rows=n_rows, x_shape=np.shape(X), n_labels=len(y),
+                            y_shape=y.shape))
     if y.size and y.min() < 0:
-        raise ValueError(f"MLP.{who}: labels must be 0, 1, 2, ...; found the negative label "
-                         f"{y.min()}.")
+        raise ValueError(tr("MLP.{who}: labels must be 0, 1, 2, ...; found the negative label "
+                            "{label}.", who=who, label=y.min()))
     if y.size and n_classes is not None and y.max() >= n_classes:
-        message = (f"MLP.{who}: labels must lie in 0..{n_classes - 1}; found values from "
-                   f"{y.min()} to {y.max()}.")
+        message = tr("MLP.{who}: labels must lie in 0..{top}; found values from {low} to "
+                     "{high}.", who=who, top=n_classes - 1, low=y.min(), high=y.max())
         if inferred:
-            message += (f" The network has {n_classes} outputs because the largest training "
-                        f"label was {n_classes - 1}: the label {y.max()} never appeared in "
-                        f"training. Pass the number of classes explicitly, "
-                        f"MLP(..., n_classes={y.max() + 1}), and train again.")
+            message += " " + tr(
+                "The network has {n_classes} outputs because the largest training label was "
+                "{top}: the label {label} never appeared in training. Pass the number of "
+                "classes explicitly, MLP(..., n_classes={needed}), and train again.",
+                n_classes=n_classes, top=n_classes - 1, label=y.max(), needed=y.max() + 1)
         raise ValueError(message)
     return y

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 def flatten(images: np.ndarray) -> np.ndarray:
     """``(n, h, w)`` images -> ``(n, h*w)`` rows, one image per row (no copy when possible)."""
     images = np.asarray(images)
     if images.ndim != 3:
         raise ValueError(
-            f"flatten expects a stack of images with shape (n, height, width), got shape "
-            f"{images.shape}. A single image needs a leading axis: image[None]."
+            tr("flatten expects a stack of images with shape (n, height, width), got shape "
+               "{shape}. A single image needs a leading axis: image[None].", shape=images.shape)
         )
     return images.reshape(len(images), -1)
 
@@ -33,8 +35,8 @@ def scale_to_unit(images: np.ndarray) -> np.ndarray:
     images = np.asarray(images)
     if images.dtype != np.uint8:
         raise TypeError(
-            f"scale_to_unit expects raw uint8 pixels (0..255), got dtype {images.dtype}. "
-            "If your data is already scaled, do not scale it twice."
+            tr("scale_to_unit expects raw uint8 pixels (0..255), got dtype {dtype}. If your data "
+               "is already scaled, do not scale it twice.", dtype=images.dtype)
         )
     return images.astype(np.float32) / np.float32(255.0)
 
@@ -72,10 +74,12 @@ class Standardizer:
         X = _as_float_matrix(X, "Standardizer.fit")
         if len(X) < 2:
             raise ValueError(
-                f"Standardizer.fit needs at least 2 samples to estimate a spread, got {len(X)}."
+                tr("Standardizer.fit needs at least 2 samples to estimate a spread, got {n_x}.",
+                   n_x=len(X))
             )
         if not (isinstance(min_std, (int, float)) and np.isfinite(min_std) and min_std > 0):
-            raise ValueError(f"min_std must be a positive number, got {min_std!r}.")
+            raise ValueError(tr("min_std must be a positive number, got {min_std!r}.",
+                                min_std=min_std))
         mean = X.mean(axis=0, dtype=np.float64)
         std = X.std(axis=0, dtype=np.float64)
         constant = std < min_std
@@ -90,8 +94,8 @@ class Standardizer:
         X = _as_float_matrix(X, "Standardizer.transform")
         if X.shape[1] != self.mean.shape[0]:
             raise ValueError(
-                f"This Standardizer was fitted on {self.mean.shape[0]} features, but X has "
-                f"{X.shape[1]} columns."
+                tr("This Standardizer was fitted on {mean_value} features, but X has {x_value} "
+                   "columns.", mean_value=self.mean.shape[0], x_value=X.shape[1])
             )
         Z = ((X - self.mean) / self.std).astype(np.float32)
         Z[:, self.constant] = 0.0
@@ -101,13 +105,14 @@ class Standardizer:
 def _as_float_matrix(X: np.ndarray, who: str) -> np.ndarray:
     X = np.asarray(X)
     if X.ndim != 2:
-        raise ValueError(f"{who} expects a 2-D array (n_samples, n_features), got shape {X.shape}. "
-                         "Flatten images first with flatten(images).")
+        raise ValueError(tr("{who} expects a 2-D array (n_samples, n_features), got shape "
+                            "{shape}. Flatten images first with flatten(images).", who=who,
+                            shape=X.shape))
     if not np.issubdtype(X.dtype, np.number):
-        raise TypeError(f"{who} expects numbers, got dtype {X.dtype}.")
+        raise TypeError(tr("{who} expects numbers, got dtype {dtype}.", who=who, dtype=X.dtype))
     X = X.astype(np.float32, copy=False)
     if not np.all(np.isfinite(X)):
-        raise ValueError(f"{who}: X contains NaN or infinite values; clean them first.")
+        raise ValueError(tr("{who}: X contains NaN or infinite values; clean them first.", who=who))
     return X
 
 
@@ -125,19 +130,21 @@ def one_hot(labels: np.ndarray, num_classes: int = 10) -> np.ndarray:
 def _check_labels(labels: np.ndarray, num_classes: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.ndim != 1:
-        raise ValueError(f"labels must be a 1-D array (n,), got shape {labels.shape}.")
+        raise ValueError(tr("labels must be a 1-D array (n,), got shape {shape}.",
+                            shape=labels.shape))
     if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"labels must be integers, got dtype {labels.dtype}. "
-                        "Convert with labels.astype(int) if they are whole numbers.")
+        raise TypeError(tr("labels must be integers, got dtype {dtype}. Convert with "
+                           "labels.astype(int) if they are whole numbers.", dtype=labels.dtype))
     if (
         isinstance(num_classes, bool)
         or not isinstance(num_classes, (int, np.integer))
         or num_classes < 1
     ):
-        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}.")
+        raise ValueError(tr("num_classes must be a positive integer, got {num_classes!r}.",
+                            num_classes=num_classes))
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"labels must lie in 0..{num_classes - 1}; found values from "
-                         f"{labels.min()} to {labels.max()}.")
+        raise ValueError(tr("labels must lie in 0..{value}; found values from {min} to {max}.",
+                            value=num_classes - 1, min=labels.min(), max=labels.max()))
     return labels
 
 
@@ -161,7 +168,8 @@ def stratified_split(
         or not 0.0 < val_fraction < 1.0
     ):
         raise ValueError(
-            f"val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}."
+            tr("val_fraction must be a number strictly between 0 and 1, got {val_fraction!r}.",
+               val_fraction=val_fraction)
         )
     rng = np.random.default_rng(seed)
     val_parts, train_parts = [], []
@@ -170,8 +178,9 @@ def stratified_split(
         n_val = int(round(val_fraction * len(members)))
         if n_val == 0 or n_val == len(members):
             raise ValueError(
-                f"val_fraction={val_fraction} leaves class {k} (with {len(members)} samples) with "
-                "no training or no validation samples; choose a fraction further from 0 and 1."
+                tr("val_fraction={val_fraction} leaves class {k} (with {n_members} samples) with "
+                   "no training or no validation samples; choose a fraction further from 0 and 1.",
+                   val_fraction=val_fraction, k=k, n_members=len(members))
             )
         val_parts.append(members[:n_val])
         train_parts.append(members[n_val:])
@@ -186,18 +195,19 @@ def _check_samples(X, y, seed, who: str) -> tuple[np.ndarray, np.ndarray]:
     y = np.asarray(y)
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(
-            f"{who} expects X with one sample per row and y of shape (n,), got "
-            f"X of shape {X.shape} and y of shape {y.shape}."
+            tr("{who} expects X with one sample per row and y of shape (n,), got X of shape "
+               "{x_shape} and y of shape {y_shape}.", who=who, x_shape=X.shape, y_shape=y.shape)
         )
     if len(X) != len(y):
         raise ValueError(
-            f"X and y must have the same number of samples, got X of shape {X.shape} and y of "
-            f"shape {y.shape}."
+            tr("X and y must have the same number of samples, got X of shape {x_shape} and y of "
+               "shape {y_shape}.", x_shape=X.shape, y_shape=y.shape)
         )
     if not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}.")
+        raise TypeError(tr("y must hold integer class labels, got dtype {dtype}.", dtype=y.dtype))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer (for a reproducible split), got {seed!r}.")
+        raise TypeError(tr("seed must be an integer (for a reproducible split), got {seed!r}.",
+                           seed=seed))
     return X, y
 
 
@@ -227,8 +237,8 @@ def stratified_subset(
     """
     X, y = _check_samples(X, y, seed, "stratified_subset")
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= len(y):
-        raise ValueError(f"stratified_subset: size must be an integer from 1 to the number of "
-                         f"samples ({len(y)}), got {size!r}.")
+        raise ValueError(tr("stratified_subset: size must be an integer from 1 to the number of "
+                            "samples ({n_y}), got {size!r}.", n_y=len(y), size=size))
     classes, counts = np.unique(y, return_counts=True)
     quotas = size * counts / len(y)
     keep = np.floor(quotas).astype(int)
@@ -236,14 +246,16 @@ def stratified_subset(
     keep[np.argsort(-(quotas - keep), kind="stable")[:leftover]] += 1
     if np.any(keep == 0):
         empty = classes[keep == 0]
-        raise ValueError(f"stratified_subset: size={size} is too small to keep a sample of every "
-                         f"class (class {empty[0]} gets none); a size of "
-                         f"{int(np.ceil(len(y) / counts.min()))} or more keeps every class.")
+        raise ValueError(tr("stratified_subset: size={size} is too small to keep a sample of "
+                            "every class (class {value} gets none); a size of {ceil} or more "
+                            "keeps every class.", size=size, value=empty[0],
+                            ceil=int(np.ceil(len(y) / counts.min()))))
     rng = np.random.default_rng(seed)
     chosen = [rng.choice(np.flatnonzero(y == k), size=m, replace=False)
               for k, m in zip(classes, keep, strict=True)]
     if not isinstance(keep_order, bool):
-        raise TypeError(f"stratified_subset: keep_order must be True or False, got {keep_order!r}.")
+        raise TypeError(tr("stratified_subset: keep_order must be True or False, got "
+                           "{keep_order!r}.", keep_order=keep_order))
     rows = np.concatenate(chosen)
     rows = np.sort(rows) if keep_order else rng.permutation(rows)
     return X[rows], y[rows]

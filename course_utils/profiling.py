@@ -22,7 +22,10 @@ import pstats
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-OTHERS = "everything else"
+from course_utils.i18n import N_, tr, tr_text
+
+#: The name of the line for all other functions (shown translated, compared in English).
+OTHERS = N_("everything else")
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,11 @@ class ProfileLine:
     seconds: float
 
     def __str__(self) -> str:
-        calls = f"{self.calls:>7,} calls" if self.function != OTHERS else " " * 13
-        return f"{self.function:<26s}{calls}  (took {self.seconds:.2f} s)"
+        calls = tr("{calls:>7,} calls", calls=self.calls)
+        if self.function == OTHERS:
+            calls = " " * len(calls)
+        return tr("{function:<26s}{calls}  (took {seconds:.2f} s)",
+                  function=tr_text(self.function), calls=calls, seconds=self.seconds)
 
 
 def profile_functions(fn: Callable, *args, functions: Sequence[str], **kwargs) -> list[ProfileLine]:
@@ -52,8 +58,8 @@ def profile_functions(fn: Callable, *args, functions: Sequence[str], **kwargs) -
     """
     if isinstance(functions, str) or not functions or \
             not all(isinstance(name, str) and name for name in functions):
-        raise TypeError("profile_functions: functions must be a non-empty list of function "
-                        "names, e.g. ['safe_sparse_dot'].")
+        raise TypeError(tr("profile_functions: functions must be a non-empty list of function "
+                           "names, e.g. ['safe_sparse_dot']."))
     profiler = cProfile.Profile()
     profiler.runcall(fn, *args, **kwargs)
     stats = pstats.Stats(profiler).stats   # {(file, line, name): (prim calls, calls, own, ...)}

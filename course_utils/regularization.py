@@ -47,6 +47,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.layers import Layer
 
 
@@ -91,11 +92,11 @@ def dropout_forward(x: np.ndarray, rate: float, rng: np.random.Generator,
     """
     rate = _check_rate(rate)
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError(f"dropout_forward: x must be a floating-point NumPy array, got "
-                        f"{getattr(x, 'dtype', type(x).__name__)}.")
+        raise TypeError(tr("dropout_forward: x must be a floating-point NumPy array, got "
+                           "{got}.", got=getattr(x, 'dtype', type(x).__name__)))
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"dropout_forward: rng must be a np.random.Generator, got {rng!r}; "
-                        "create one with np.random.default_rng(seed).")
+        raise TypeError(tr("dropout_forward: rng must be a np.random.Generator, got {rng!r}; "
+                           "create one with np.random.default_rng(seed).", rng=rng))
     if not training or rate == 0.0:
         return x, None
     keep = 1.0 - rate
@@ -114,8 +115,9 @@ def dropout_backward(dout: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     if mask is None:
         return dout
     if dout.shape != mask.shape:
-        raise ValueError(f"dropout_backward: dout has shape {dout.shape} but the mask has shape "
-                         f"{mask.shape}; they must match.")
+        raise ValueError(tr("dropout_backward: dout has shape {dout_shape} but the mask has "
+                            "shape {mask_shape}; they must match.", dout_shape=dout.shape,
+                            mask_shape=mask.shape))
     return dout * mask
 
 
@@ -141,8 +143,8 @@ class Dropout(Layer):
         if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
             rng = np.random.default_rng(int(rng))
         if not isinstance(rng, np.random.Generator):
-            raise TypeError(f"Dropout: rng must be a np.random.Generator or an integer seed, "
-                            f"got {rng!r}.")
+            raise TypeError(tr("Dropout: rng must be a np.random.Generator or an integer seed, "
+                               "got {rng!r}.", rng=rng))
         self.rng = rng
         self.mask: np.ndarray | None = None
 
@@ -154,8 +156,9 @@ class Dropout(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         (shape,) = self._take_cache()
         if dout.shape != shape:
-            raise ValueError(f"Dropout.backward: dout has shape {dout.shape} but the forward "
-                             f"input had shape {shape}; they must match.")
+            raise ValueError(tr("Dropout.backward: dout has shape {dout_shape} but the forward "
+                                "input had shape {shape}; they must match.", dout_shape=dout.shape,
+                                shape=shape))
         return dropout_backward(dout, self.mask)
 
     def __repr__(self) -> str:
@@ -167,28 +170,31 @@ class Dropout(Layer):
 
 def _check_rate(rate: float) -> float:
     if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-        raise ValueError(f"dropout rate must lie in [0, 1) (the probability of dropping a unit), "
-                         f"got {rate!r}.")
+        raise ValueError(tr("dropout rate must lie in [0, 1) (the probability of dropping a "
+                            "unit), got {rate!r}.", rate=rate))
     return float(rate)
 
 
 def _check_lambda(lam: float) -> float:
     if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not np.isfinite(lam) \
             or lam < 0:
-        raise ValueError(f"The L2 strength lambda must be a non-negative number, got {lam!r}.")
+        raise ValueError(tr("The L2 strength lambda must be a non-negative number, got {lam!r}.",
+                            lam=lam))
     return float(lam)
 
 
 def _check_weights(weights: Sequence[np.ndarray], who: str) -> list[np.ndarray]:
     if isinstance(weights, np.ndarray):
-        raise TypeError(f"{who}: pass a list of weight matrices, e.g. model.coefs_ "
-                        "(wrap a single matrix as [W]).")
+        raise TypeError(tr("{who}: pass a list of weight matrices, e.g. model.coefs_ (wrap a "
+                           "single matrix as [W]).", who=who))
     weights = list(weights)
     for i, W in enumerate(weights):
         if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
-            raise TypeError(f"{who}: weight {i} must be a floating-point NumPy array, got "
-                            f"{getattr(W, 'dtype', type(W).__name__)}.")
+            raise TypeError(tr("{who}: weight {i} must be a floating-point NumPy array, got "
+                               "{got}.", who=who, i=i,
+                               got=getattr(W, 'dtype', type(W).__name__)))
         if W.ndim != 2:
-            raise ValueError(f"{who}: weight {i} has shape {W.shape}; only weight matrices "
-                             "(fan_in, fan_out) are penalised, not biases (fan_out,).")
+            raise ValueError(tr("{who}: weight {i} has shape {shape}; only weight matrices "
+                                "(fan_in, fan_out) are penalised, not biases (fan_out,).", who=who,
+                                i=i, shape=W.shape))
     return weights

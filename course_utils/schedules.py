@@ -25,6 +25,7 @@ import numbers
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.optimizers import Optimizer
 
 
@@ -33,10 +34,12 @@ class Schedule:
 
     def __call__(self, epoch: int, base_lr: float) -> float:
         if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or epoch < 0:
-            raise ValueError(f"epoch must be a non-negative integer, got {epoch!r}.")
+            raise ValueError(tr("epoch must be a non-negative integer, got {epoch!r}.",
+                                epoch=epoch))
         if (isinstance(base_lr, bool) or not isinstance(base_lr, numbers.Real)
                 or not np.isfinite(base_lr) or base_lr <= 0):
-            raise ValueError(f"base_lr must be a positive number, got {base_lr!r}.")
+            raise ValueError(tr("base_lr must be a positive number, got {base_lr!r}.",
+                                base_lr=base_lr))
         return float(self._rate(int(epoch), float(base_lr)))
 
     def _rate(self, epoch: int, base_lr: float) -> float:
@@ -53,7 +56,8 @@ class StepDecay(Schedule):
     def __init__(self, step_size: int, gamma: float = 0.1) -> None:
         if isinstance(step_size, bool) or not isinstance(step_size, numbers.Integral) \
                 or step_size < 1:
-            raise ValueError(f"step_size must be a positive integer, got {step_size!r}.")
+            raise ValueError(tr("step_size must be a positive integer, got {step_size!r}.",
+                                step_size=step_size))
         self.step_size, self.gamma = int(step_size), _decay_factor(gamma)
 
     def _rate(self, epoch: int, base_lr: float) -> float:
@@ -90,16 +94,19 @@ class CosineDecay(Schedule):
     def __init__(self, total_epochs: int, min_lr: float = 0.0) -> None:
         if isinstance(total_epochs, bool) or not isinstance(total_epochs, numbers.Integral) \
                 or total_epochs < 1:
-            raise ValueError(f"total_epochs must be a positive integer, got {total_epochs!r}.")
+            raise ValueError(tr("total_epochs must be a positive integer, got {total_epochs!r}.",
+                                total_epochs=total_epochs))
         if (isinstance(min_lr, bool) or not isinstance(min_lr, numbers.Real)
                 or not np.isfinite(min_lr) or min_lr < 0):
-            raise ValueError(f"min_lr must be a non-negative number, got {min_lr!r}.")
+            raise ValueError(tr("min_lr must be a non-negative number, got {min_lr!r}.",
+                                min_lr=min_lr))
         self.total_epochs, self.min_lr = int(total_epochs), float(min_lr)
 
     def _rate(self, epoch: int, base_lr: float) -> float:
         if self.min_lr > base_lr:
-            raise ValueError(f"CosineDecay: min_lr={self.min_lr} exceeds the optimiser's "
-                             f"learning rate {base_lr}; the schedule must decrease.")
+            raise ValueError(tr("CosineDecay: min_lr={min_lr} exceeds the optimiser's learning "
+                                "rate {base_lr}; the schedule must decrease.", min_lr=self.min_lr,
+                                base_lr=base_lr))
         progress = min(epoch, self.total_epochs) / self.total_epochs
         return self.min_lr + 0.5 * (base_lr - self.min_lr) * (1 + math.cos(math.pi * progress))
 
@@ -126,11 +133,11 @@ class Scheduled(Optimizer):
 
     def __init__(self, optimizer: Optimizer, schedule) -> None:
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"Scheduled needs a course_utils.optimizers.Optimizer such as SGD(0.1) "
-                            f"or Adam(1e-3), got {optimizer!r}.")
+            raise TypeError(tr("Scheduled needs a course_utils.optimizers.Optimizer such as "
+                               "SGD(0.1) or Adam(1e-3), got {optimizer!r}.", optimizer=optimizer))
         if not callable(schedule):
-            raise TypeError(f"schedule must be a Schedule or a function (epoch, base_lr) -> lr, "
-                            f"got {schedule!r}.")
+            raise TypeError(tr("schedule must be a Schedule or a function (epoch, base_lr) -> "
+                               "lr, got {schedule!r}.", schedule=schedule))
         self.optimizer, self.schedule = optimizer, schedule
         self.base_lr = optimizer.learning_rate
         super().__init__(self._rate_for(0))
@@ -148,8 +155,8 @@ class Scheduled(Optimizer):
         lr = self.schedule(epoch, self.base_lr)
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) \
                 or lr < 0:
-            raise ValueError(f"The schedule gave learning rate {lr!r} for epoch {epoch}; it "
-                             "must be a finite number >= 0.")
+            raise ValueError(tr("The schedule gave learning rate {lr!r} for epoch {epoch}; it "
+                                "must be a finite number >= 0.", lr=lr, epoch=epoch))
         return float(lr)
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
@@ -166,5 +173,5 @@ class Scheduled(Optimizer):
 
 def _decay_factor(gamma: float) -> float:
     if isinstance(gamma, bool) or not isinstance(gamma, numbers.Real) or not 0 < gamma <= 1:
-        raise ValueError(f"gamma must lie in (0, 1], got {gamma!r}.")
+        raise ValueError(tr("gamma must lie in (0, 1], got {gamma!r}.", gamma=gamma))
     return float(gamma)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from course_utils.i18n import tr
 from course_utils.metrics import RunsSummary, summarize_runs
 from course_utils.sklearn_bridge import max_iter_warning_silenced
 from course_utils.threads import blas_thread_limit, thread_count
@@ -66,7 +67,8 @@ class SeedRuns:
 
     def _runs(self, table: Mapping[str, list], name: str) -> list:
         if name not in table:
-            raise KeyError(f"No runs of {name!r}; the models are {', '.join(table)}.")
+            raise KeyError(tr("No runs of {name!r}; the models are {names}.", name=name,
+                              names=", ".join(table)))
         return table[name]
 
 
@@ -93,22 +95,25 @@ def run_seeds(models: Mapping[str, Callable[[int], object]], seeds: Iterable[int
     seeds = tuple(seeds)
     train_inputs = dict(train_inputs or {})
     if len(seeds) < 2:
-        raise ValueError(f"run_seeds needs at least 2 seeds to measure a spread, got {seeds}.")
+        raise ValueError(tr("run_seeds needs at least 2 seeds to measure a spread, got {seeds}.",
+                            seeds=seeds))
     if not models or not all(callable(make) for make in models.values()):
-        raise TypeError("run_seeds: models must map each model's name to a function "
-                        "make(seed) that returns an unfitted model.")
+        raise TypeError(tr("run_seeds: models must map each model's name to a function "
+                           "make(seed) that returns an unfitted model."))
     unknown = set(train_inputs) - set(models)
     if unknown:
-        raise KeyError(f"run_seeds: train_inputs names {sorted(unknown)}, which are not among "
-                       f"the models ({', '.join(models)}).")
+        raise KeyError(tr("run_seeds: train_inputs names {unknown}, which are not among the "
+                          "models ({models}).", unknown=sorted(unknown), models=", ".join(models)))
     for name, inputs in train_inputs.items():
         if np.shape(inputs) != np.shape(X):
-            raise ValueError(f"run_seeds: train_inputs[{name!r}] has shape {np.shape(inputs)}; "
-                             f"it must hold the same images as X, shape {np.shape(X)}.")
+            raise ValueError(tr("run_seeds: train_inputs[{name!r}] has shape {shape}; it must "
+                                "hold the same images as X, shape {x_shape}.", name=name,
+                                shape=np.shape(inputs), x_shape=np.shape(X)))
     threads = thread_count(blas_threads, "run_seeds")
     if len(X) != len(y) or len(X_test) != len(y_test):
-        raise ValueError(f"run_seeds: X has {len(X)} rows and y {len(y)} labels; X_test has "
-                         f"{len(X_test)} rows and y_test {len(y_test)} labels.")
+        raise ValueError(tr("run_seeds: X has {n_x} rows and y {n_y} labels; X_test has "
+                            "{n_x_test} rows and y_test {n_y_test} labels.", n_x=len(X),
+                            n_y=len(y), n_x_test=len(X_test), n_y_test=len(y_test)))
     runs = SeedRuns(seeds, len(y_test), threads)
     for name in models:
         runs.accuracies[name], runs.seconds[name], runs.models[name] = [], [], []

@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
+from course_utils.i18n import tr
 from course_utils.mlp import MLP
 from course_utils.optimizers import SGD
 
@@ -52,10 +53,11 @@ def matching_mlp_classifier(mlp: MLP, **overrides) -> MLPClassifier:
         from its own random generator (Glorot-uniform weights, not He-normal).
     """
     if not isinstance(mlp, MLP):
-        raise TypeError(f"mlp must be a course_utils.mlp.MLP, got {type(mlp).__name__}.")
+        raise TypeError(tr("mlp must be a course_utils.mlp.MLP, got {type}.",
+                           type=type(mlp).__name__))
     if mlp.optimizer is not None and type(mlp.optimizer) is not SGD:
-        raise ValueError(f"Only plain SGD has an exact MLPClassifier counterpart here; this "
-                         f"network uses {mlp.optimizer!r}.")
+        raise ValueError(tr("Only plain SGD has an exact MLPClassifier counterpart here; this "
+                            "network uses {optimizer!r}.", optimizer=mlp.optimizer))
     learning_rate = (mlp.learning_rate if mlp.optimizer is None
                      else mlp.optimizer.learning_rate)
     params = dict(
@@ -89,13 +91,14 @@ def to_sklearn_mlp(mlp: MLP) -> MLPClassifier:
         (to float rounding) for every ``X: (n_samples, n_features_in_)``.
     """
     if not isinstance(mlp, MLP):
-        raise TypeError(f"mlp must be a course_utils.mlp.MLP, got {type(mlp).__name__}.")
+        raise TypeError(tr("mlp must be a course_utils.mlp.MLP, got {type}.",
+                           type=type(mlp).__name__))
     if not hasattr(mlp, "coefs_"):
-        raise RuntimeError("to_sklearn_mlp: this MLP has no weights yet; fit it first "
-                           "(or call initialize(n_features, n_classes)).")
+        raise RuntimeError(tr("to_sklearn_mlp: this MLP has no weights yet; fit it first (or "
+                              "call initialize(n_features, n_classes))."))
     if mlp.n_classes_ < 3:
-        raise ValueError("to_sklearn_mlp needs at least 3 classes: with 2, MLPClassifier uses "
-                         "one logistic output unit instead of a softmax over two.")
+        raise ValueError(tr("to_sklearn_mlp needs at least 3 classes: with 2, MLPClassifier uses "
+                            "one logistic output unit instead of a softmax over two."))
     clf = matching_mlp_classifier(mlp, max_iter=1, batch_size=mlp.n_classes_)
     dtype = mlp.coefs_[0].dtype
     dummy_X = np.zeros((mlp.n_classes_, mlp.n_features_in_), dtype=dtype)
@@ -103,8 +106,9 @@ def to_sklearn_mlp(mlp: MLP) -> MLPClassifier:
     for mine, theirs in zip(mlp.coefs_ + mlp.intercepts_, clf.coefs_ + clf.intercepts_,
                             strict=True):
         if mine.shape != theirs.shape:
-            raise RuntimeError(f"Weight shapes differ: course {mine.shape}, scikit-learn "
-                               f"{theirs.shape}.")
+            raise RuntimeError(tr("Weight shapes differ: course {mine_shape}, scikit-learn "
+                                  "{theirs_shape}.", mine_shape=mine.shape,
+                                  theirs_shape=theirs.shape))
         theirs[...] = mine  # in place: scikit-learn's optimiser holds these very arrays
     clf.set_params(max_iter=mlp.epochs, batch_size=mlp.batch_size)
     return clf
@@ -123,13 +127,13 @@ def fit_fixed_epochs(clf: MLPClassifier, X: np.ndarray, y: np.ndarray) -> MLPCla
         or ``n_iter_no_change`` left active).
     """
     if not isinstance(clf, MLPClassifier):
-        raise TypeError(f"clf must be an MLPClassifier, got {type(clf).__name__}.")
+        raise TypeError(tr("clf must be an MLPClassifier, got {type}.", type=type(clf).__name__))
     with max_iter_warning_silenced():
         clf.fit(X, y)
     if clf.n_iter_ != clf.max_iter:
-        raise RuntimeError(f"Training stopped after {clf.n_iter_} of {clf.max_iter} epochs: "
-                           "set early_stopping=False and n_iter_no_change >= max_iter for a "
-                           "fixed number of epochs.")
+        raise RuntimeError(tr("Training stopped after {n_iter} of {max_iter} epochs: set "
+                              "early_stopping=False and n_iter_no_change >= max_iter for a fixed "
+                              "number of epochs.", n_iter=clf.n_iter_, max_iter=clf.max_iter))
     return clf
 
 

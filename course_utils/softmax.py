@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import tr
+
 
 def softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise softmax: ``p[i, j] = exp(z[i, j]) / sum_k exp(z[i, k])``.
@@ -154,22 +156,25 @@ def _softmax_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[flo
 
 def _check_logits(z: np.ndarray, who: str) -> np.ndarray:
     if not isinstance(z, np.ndarray):
-        raise TypeError(f"{who} expects a NumPy array of logits, got {type(z).__name__}. "
-                        "Wrap it with np.asarray(z, dtype=np.float32).")
+        raise TypeError(tr("{who} expects a NumPy array of logits, got {type}. Wrap it with "
+                           "np.asarray(z, dtype=np.float32).", who=who, type=type(z).__name__))
     if z.ndim != 2:
-        hint = (" For a single sample use z[None, :] (shape (1, n_classes))."
+        hint = (" " + tr("For a single sample use z[None, :] (shape (1, n_classes)).")
                 if z.ndim == 1 else "")
-        raise ValueError(f"{who} expects logits of shape (n_samples, n_classes), got shape "
-                         f"{z.shape}.{hint}")
+        raise ValueError(tr("{who} expects logits of shape (n_samples, n_classes), got shape "
+                            "{shape}.{hint}", who=who, shape=z.shape, hint=hint))
     if not np.issubdtype(z.dtype, np.floating):
-        raise TypeError(f"{who} expects floating-point logits, got dtype {z.dtype}. "
-                        "Convert with z.astype(np.float32) (or float64 for gradient checks).")
+        raise TypeError(tr("{who} expects floating-point logits, got dtype {dtype}. Convert with "
+                           "z.astype(np.float32) (or float64 for gradient checks).", who=who,
+                           dtype=z.dtype))
     if z.shape[1] == 0:
-        raise ValueError(f"{who} needs at least one class, got logits of shape {z.shape}.")
+        raise ValueError(tr("{who} needs at least one class, got logits of shape {shape}.",
+                            who=who, shape=z.shape))
     if not np.isfinite(z).all():
-        raise ValueError(f"{who}: the logits contain NaN or infinite values "
-                         f"({np.count_nonzero(~np.isfinite(z))} of {z.size}). Look for a "
-                         "diverging training run (learning rate too high?) or NaN in the inputs.")
+        raise ValueError(tr("{who}: the logits contain NaN or infinite values ({count} "
+                            "of {size}). Look for a diverging training run (learning rate too "
+                            "high?) or NaN in the inputs.", who=who,
+                            count=np.count_nonzero(~np.isfinite(z)), size=z.size))
     return z
 
 
@@ -178,35 +183,42 @@ def _check_targets(targets: np.ndarray, logits: np.ndarray, who: str) -> np.ndar
     n, k = logits.shape
     if n == 0:
         # The loss is a mean over the batch: over zero samples it is 0/0 (NaN).
-        raise ValueError(f"{who}: got an empty batch (logits of shape {logits.shape}); the mean "
-                         "loss of zero samples is undefined. Check the slice that made the batch "
-                         "(e.g. X[start:start + batch_size] with start past the end).")
+        raise ValueError(tr("{who}: got an empty batch (logits of shape {shape}); the mean loss "
+                            "of zero samples is undefined. Check the slice that made the batch "
+                            "(e.g. X[start:start + batch_size] with start past the end).", who=who,
+                            shape=logits.shape))
     if targets.ndim == 1:
         if not np.issubdtype(targets.dtype, np.integer):
-            raise TypeError(f"{who}: 1-D targets must be integer class labels, got dtype "
-                            f"{targets.dtype}. Use labels.astype(np.int64), or pass one-hot "
-                            "rows of shape (n_samples, n_classes).")
+            raise TypeError(tr("{who}: 1-D targets must be integer class labels, got dtype "
+                               "{dtype}. Use labels.astype(np.int64), or pass one-hot rows of "
+                               "shape (n_samples, n_classes).", who=who, dtype=targets.dtype))
         if len(targets) != n:
-            raise ValueError(f"{who}: logits have shape {logits.shape} but labels have shape "
-                             f"{targets.shape}; there must be one label per row of logits.")
+            raise ValueError(tr("{who}: logits have shape {logits_shape} but labels have shape "
+                                "{targets_shape}; there must be one label per row of logits.",
+                                who=who, logits_shape=logits.shape, targets_shape=targets.shape))
         if targets.min() < 0 or targets.max() >= k:
-            raise ValueError(f"{who}: labels must lie in 0..{k - 1} for {k} classes (logits "
-                             f"shape {logits.shape}); found values from {targets.min()} to "
-                             f"{targets.max()}.")
+            raise ValueError(tr("{who}: labels must lie in 0..{top} for {k} classes (logits "
+                                "shape {shape}); found values from {min} to {max}.", who=who,
+                                top=k - 1, k=k, shape=logits.shape, min=targets.min(),
+                                max=targets.max()))
         return targets
     if targets.ndim == 2:
         if targets.shape != logits.shape:
-            raise ValueError(f"{who}: one-hot targets must have the shape of the logits, got "
-                             f"targets {targets.shape} and logits {logits.shape}.")
+            raise ValueError(tr("{who}: one-hot targets must have the shape of the logits, got "
+                                "targets {targets_shape} and logits {logits_shape}.", who=who,
+                                targets_shape=targets.shape, logits_shape=logits.shape))
         if not (np.issubdtype(targets.dtype, np.number) or targets.dtype == bool):
-            raise TypeError(f"{who}: one-hot targets must be numbers, got dtype "
-                            f"{targets.dtype}.")
+            raise TypeError(tr("{who}: one-hot targets must be numbers, got dtype {dtype}.",
+                               who=who, dtype=targets.dtype))
         targets = targets.astype(logits.dtype, copy=False)
         if not np.isfinite(targets).all() or (targets < 0).any():
-            raise ValueError(f"{who}: one-hot targets must be finite and non-negative.")
+            raise ValueError(tr("{who}: one-hot targets must be finite and non-negative.", who=who))
         if not np.allclose(targets.sum(axis=1), 1.0, atol=1e-3):
-            raise ValueError(f"{who}: each row of one-hot targets must sum to 1. If these are "
-                             "integer labels, pass them as a 1-D array of shape (n_samples,).")
+            raise ValueError(tr("{who}: each row of one-hot targets must sum to 1. If these are "
+                                "integer labels, pass them as a 1-D array of shape (n_samples,).",
+                                who=who))
         return targets
-    raise ValueError(f"{who}: targets must be labels (n_samples,) or one-hot (n_samples, "
-                     f"n_classes); got shape {targets.shape} for logits of shape {logits.shape}.")
+    raise ValueError(tr("{who}: targets must be labels (n_samples,) or one-hot (n_samples, "
+                        "n_classes); got shape {targets_shape} for logits of shape "
+                        "{logits_shape}.", who=who, targets_shape=targets.shape,
+                        logits_shape=logits.shape))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils.data import load_dataset
+from course_utils.i18n import tr
 from course_utils.preprocessing import flatten, scale_to_unit, stratified_split, stratified_subset
 
 #: Training and test images kept when ``full_data`` is False: the size of ``mnist-5k``.
@@ -61,12 +62,14 @@ class Splits:
 
     def describe(self) -> str:
         """Two lines for a notebook: the dataset, the sizes and dtype, whether it is sorted."""
-        size = "every image" if self.full_data else "a stratified subset" \
-            if self.name != "mnist-5k" else "the embedded subset"
-        return (f"{self.name} ({size}): train {self.X_train.shape} {self.X_train.dtype}, "
-                f"validation {self.X_val.shape}, test {self.X_test.shape}\n"
-                f"training pool of {len(self.y_all):,} images sorted by class: "
-                f"{'yes' if self.pool_sorted_by_class else 'no'}")
+        size = tr("every image") if self.full_data else tr("a stratified subset") \
+            if self.name != "mnist-5k" else tr("the embedded subset")
+        return tr("{name} ({size}): train {train_shape} {dtype}, validation {val_shape}, test "
+                  "{test_shape}\ntraining pool of {pool:,} images sorted by class: {sorted}",
+                  name=self.name, size=size, train_shape=self.X_train.shape,
+                  dtype=self.X_train.dtype, val_shape=self.X_val.shape,
+                  test_shape=self.X_test.shape, pool=len(self.y_all),
+                  sorted=tr("yes") if self.pool_sorted_by_class else tr("no"))
 
 
 def load_splits(dataset: str, *, full_data: bool = False, seed: int = 0,
@@ -81,7 +84,8 @@ def load_splits(dataset: str, *, full_data: bool = False, seed: int = 0,
         val_fraction: the share of the training pool held out for validation.
     """
     if not isinstance(full_data, bool):
-        raise TypeError(f"load_splits: full_data must be True or False, got {full_data!r}.")
+        raise TypeError(tr("load_splits: full_data must be True or False, got {full_data!r}.",
+                           full_data=full_data))
     data = load_dataset(dataset)
     X_all, y_all = flatten(data.train_images), data.train_labels
     X_test, y_test = flatten(data.test_images), data.test_labels

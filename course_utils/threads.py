@@ -22,6 +22,8 @@ import numbers
 
 from threadpoolctl import threadpool_limits
 
+from course_utils.i18n import tr
+
 #: ``MLP(blas_threads=AUTO)``, the default: the course's choice, :data:`TRAINING_THREADS`.
 AUTO = "auto"
 
@@ -46,9 +48,9 @@ def resolve_blas_threads(value) -> int | None:
     if isinstance(value, str) and value == AUTO:
         return TRAINING_THREADS
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"blas_threads must be 'auto' (the course's choice, one thread), a "
-                         f"positive integer (that many BLAS threads while training) or None "
-                         f"(leave the thread settings as they are), got {value!r}.")
+        raise ValueError(tr("blas_threads must be 'auto' (the course's choice, one thread), a "
+                            "positive integer (that many BLAS threads while training) or None "
+                            "(leave the thread settings as they are), got {value!r}.", value=value))
     return int(value)
 
 
@@ -56,7 +58,8 @@ def thread_count(value, who: str) -> int:
     """``value`` as a number of BLAS threads, a positive integer (``run_seeds``,
     ``learning_curve``); a ValueError naming ``who`` for anything else."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{who}: blas_threads must be a positive integer, got {value!r}.")
+        raise ValueError(tr("{who}: blas_threads must be a positive integer, got {value!r}.",
+                            who=who, value=value))
     return int(value)
 
 

@@ -8,8 +8,13 @@ same format specs: ``{x:.3g}`` stays ``{x:.3g}``).
 What is routed through the catalogue today, module by module (``CHECK_MODULES`` below):
 checks 01-06, feedback, claims, metrics, binary cross-entropy, widgets, the data layer, the
 doctor, the Keras output-layer warning, the verdicts of ``diagnostics.py`` and the summaries
-of ``training_watch.py``. The completeness test reads the whole package, so it covers each
-of them as soon as it is wrapped.
+of ``training_watch.py``; the figures of ``course_utils.plotting`` (titles, axis labels,
+legend entries, colour bars); the errors and warnings of the NumPy core (``mlp``, ``layers``,
+``softmax``, ``preprocessing``, ``regularization``, ``initializers``, ``schedules``,
+``gradcheck``, ``callbacks``), of the experiment helpers (``seed_runs``, ``learning_curve``,
+``splits``, ``profiling``, ``threads``) and of the Keras and scikit-learn bridges. The
+completeness test reads the whole package, so it covers each of them as soon as it is
+wrapped.
 """
 
 import importlib
@@ -339,3 +344,200 @@ def test_the_environment_variable_chooses_the_language_when_set_language_was_not
     assert i18n.tr("Hint: {hint}", hint="x") == "Pista: x"
     monkeypatch.setenv(i18n.LANGUAGE_ENV_VAR, "xx")   # unknown: English
     assert i18n.tr("Hint: {hint}", hint="x") == "Hint: x"
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _texts(fig) -> set[str]:
+    """Every title, axis label, legend entry and colour-bar label of ``fig``."""
+    found = {t.get_text() for t in fig.texts}
+    for ax in fig.axes:
+        found |= {ax.get_title(), ax.get_xlabel(), ax.get_ylabel()}
+        found |= {t.get_text() for t in ax.texts}
+        legend = ax.get_legend()
+        if legend is not None:
+            found |= {t.get_text() for t in legend.get_texts()} | {legend.get_title().get_text()}
+    for legend in fig.legends:
+        found |= {t.get_text() for t in legend.get_texts()}
+    return found - {""}
+
+
+def _history():
+    return {"loss": [1.0, 0.5], "accuracy": [0.6, 0.8], "val_loss": [1.1, 0.6],
+            "val_accuracy": [0.55, 0.75]}
+
+
+def test_figures_keep_their_english_texts_by_default(english):
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting.training import plot_confusion_matrix, plot_history
+
+    texts = _texts(plot_history(_history())) | _texts(plot_confusion_matrix(np.eye(3, dtype=int)))
+    plt.close("all")
+    assert {"Training history", "Loss per epoch", "Accuracy per epoch", "epoch",
+            "cross-entropy loss", "accuracy (%)", "training", "validation", "Confusion matrix",
+            "predicted class", "true class",
+            "share of the true class (errors only)"} <= texts
+
+
+def test_figures_speak_spanish_in_titles_axes_legends_and_colour_bars(spanish):
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting.comparisons import plot_lr_sweep, plot_seed_spread
+    from course_utils.plotting.images import show_mean_images
+    from course_utils.plotting.learning_curve import Curve, plot_learning_curves
+    from course_utils.plotting.training import plot_confusion_matrix, plot_history
+
+    history = plot_history(_history())
+    assert _texts(history) >= {"Historial de entrenamiento", "Pérdida por época",
+                               "Exactitud por época", "época", "pérdida de entropía cruzada",
+                               "exactitud (%)", "entrenamiento", "validación"}
+    confusion = plot_confusion_matrix(np.eye(3, dtype=int))
+    assert {"Matriz de confusión", "clase predicha", "clase verdadera"} <= _texts(confusion)
+    assert confusion.axes[1].get_ylabel() == "proporción de la clase verdadera (solo errores)"
+    sweep = plot_lr_sweep({("sgd", 0.1): _history(), ("sgd", 1.0): None}, [0.1, 1.0],
+                          {"sgd": "SGD"})
+    assert {"tasa de aprendizaje 0.1", "SGD: divergió", "pérdida de entrenamiento (cortada en 2.5)",
+            "exactitud de validación (%)", "Barrido de la tasa de aprendizaje"} <= _texts(sweep)
+    spread = plot_seed_spread({"a": [0.9, 0.91], "b": [0.8, 0.82]})
+    assert {"Resultados entre semillas", "configuración", "una semilla", "media ± de"} \
+        <= _texts(spread)
+    curves = plot_learning_curves([Curve([100, 200], np.array([[0.7, 0.72], [0.8, 0.81]]),
+                                         "MNIST")])
+    assert {"Curvas de aprendizaje", "exactitud de prueba (%)",
+            "MNIST (media ± de, 2 semillas)"} <= _texts(curves)
+    means = show_mean_images(np.zeros((2, 4, 4)))
+    assert means.texts[0].get_text() == "Imagen media de cada clase"
+    texts = set().union(*map(_texts, (history, confusion, sweep, spread, curves, means)))
+    plt.close("all")
+    english = {"epoch", "training", "validation", "loss", "accuracy", "seed", "mean"}
+    assert not any(word in text.split() for text in texts for word in english), texts
+
+
+# ---------------------------------------------------------------- errors and warnings of the core
+
+
+def _pixels(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    return (rng.integers(0, 256, (n, 16)).astype(np.float32), rng.integers(0, 3, n))
+
+
+def test_mlp_fit_on_unscaled_pixels_warns_in_english_by_default(english):
+    from course_utils.mlp import MLP, UnscaledInputWarning
+
+    X, y = _pixels()
+    with pytest.warns(UnscaledInputWarning, match=r"^MLP.fit: the inputs X range from 0 to 255: "
+                                                  r"they look like unscaled pixels"):
+        MLP(hidden_sizes=(4,), epochs=1, learning_rate=1e-6).fit(X, y)
+
+
+def test_mlp_fit_on_unscaled_pixels_warns_in_spanish(spanish):
+    from course_utils.mlp import MLP, UnscaledInputWarning
+
+    X, y = _pixels()
+    with pytest.warns(UnscaledInputWarning) as caught:
+        MLP(hidden_sizes=(4,), epochs=1, learning_rate=1e-6).fit(X, y)
+    text = str(caught[0].message)
+    assert text.startswith("MLP.fit: las entradas X van de 0 a 255: parecen píxeles sin escalar "
+                           "(0..255)")
+    assert text.endswith("Usa entradas escaladas a [0, 1] "
+                         "(course_utils.preprocessing.scale_to_unit(images)) o estandarizadas.")
+
+
+def test_divergence_and_the_exploding_loss_are_reported_in_spanish(spanish):
+    from course_utils.mlp import MLP, TrainingDivergedError
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 8)).astype(np.float32) * 30
+    y = rng.integers(0, 3, 64)
+    with pytest.warns(RuntimeWarning, match=r"^MLP.fit: la pérdida explotó en la época 1, lote "
+                                            r"\d+ de 4: .* El entrenamiento es inestable; prueba "
+                                            r"una tasa de aprendizaje más pequeña \(ahora 1000;"), \
+            pytest.raises(TrainingDivergedError, match=r"^MLP.fit: el entrenamiento divergió en "
+                                                       r"la época \d+, lote \d+ de 4: la pérdida "
+                                                       r"se volvió (nan|inf)") as error:
+        MLP(hidden_sizes=(32,), batch_size=16, epochs=50, learning_rate=1e3).fit(X, y)
+    assert "(al principio era " in str(error.value)
+    assert "Try" not in str(error.value) and "epoch" not in str(error.value)
+
+
+def test_input_validation_errors_are_spanish_and_keep_their_types(spanish):
+    from course_utils.layers import Dense
+    from course_utils.mlp import MLP
+    from course_utils.preprocessing import flatten, scale_to_unit
+    from course_utils.softmax import softmax
+
+    with pytest.raises(ValueError, match=r"^MLP.fit: X debe tener forma \(n_samples, n_features\), "
+                                         r"se recibió \(2, 3, 3\). Parecen imágenes: aplánalas"):
+        MLP().fit(np.zeros((2, 3, 3), np.float32), np.array([0, 1]))
+    with pytest.raises(TypeError, match=r"^MLP.fit: X contiene píxeles uint8 sin procesar"):
+        MLP().fit(np.zeros((2, 4), np.uint8), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"^MLP.fit: X tiene 2 filas \(forma \(2, 4\)\), pero y "
+                                         r"tiene 3 etiquetas"):
+        MLP().fit(np.zeros((2, 4), np.float32), np.array([0, 1, 0]))
+    with pytest.raises(ValueError, match=r"^softmax espera logits de forma \(n_samples, "
+                                         r"n_classes\), se recibió la forma \(3,\). Para una sola "
+                                         r"muestra usa z\[None, :\]"):
+        softmax(np.zeros(3, np.float32))
+    with pytest.raises(ValueError, match=r"^flatten espera una pila de imágenes"):
+        flatten(np.zeros((3, 3)))
+    with pytest.raises(TypeError, match=r"^scale_to_unit espera píxeles uint8 sin procesar"):
+        scale_to_unit(np.zeros((1, 2, 2), np.float32))
+    layer = Dense(4, 2, "he", np.random.default_rng(0), np.float32)
+    with pytest.raises(ValueError, match=r"debe ser 2-D, se recibió la forma \(4,\)"):
+        layer.forward(np.zeros(4, np.float32))
+
+
+def test_the_same_errors_stay_english_by_default(english):
+    from course_utils.mlp import MLP
+    from course_utils.softmax import softmax
+
+    with pytest.raises(ValueError, match=r"^MLP.fit: X must have shape \(n_samples, n_features\), "
+                                         r"got \(2, 3, 3\). These look like images: flatten"):
+        MLP().fit(np.zeros((2, 3, 3), np.float32), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"^softmax expects logits of shape \(n_samples, "
+                                         r"n_classes\), got shape \(3,\). For a single sample"):
+        softmax(np.zeros(3, np.float32))
+
+
+def test_the_layer_report_and_other_summaries_speak_spanish(spanish):
+    from course_utils.diagnostics import layer_report
+    from course_utils.metrics import summarize_runs
+    from course_utils.mlp import MLP
+    from course_utils.profiling import OTHERS, profile_functions
+    from course_utils.schedules import CosineDecay
+
+    X, y = _pixels()
+    model = MLP(hidden_sizes=(4,), epochs=1).fit(X / 255, y)
+    header, *rows = layer_report(model, X / 255, y).splitlines()
+    assert header.split() == ["capa", "unidades", "RMS", "de", "la", "activación", "ReLU",
+                              "muertas", "||W||", "||dW||", "||dW||/||W||"]
+    assert all(len(row) == len(header) for row in rows)   # the columns stay aligned
+    assert str(summarize_runs([0.9, 0.92], 1000)).startswith("91.0 % ± 1.4 (desv. est. de 2 "
+                                                             "semillas; rango 90.0–92.0 %")
+    lines = profile_functions(sum, [1, 2], functions=["sum"])
+    assert lines[-1].function == OTHERS == "everything else"
+    assert str(lines[-1]).startswith("todo lo demás") and "(tardó " in str(lines[-1])
+    with pytest.raises(ValueError, match=r"^CosineDecay: min_lr=1.0 es mayor que la tasa de "
+                                         r"aprendizaje del optimizador 0.1; el programa debe "
+                                         r"decrecer."):
+        CosineDecay(total_epochs=3, min_lr=1)(0, 0.1)
+
+
+def test_a_plotting_error_is_spanish_and_its_english_keeps_its_braces(monkeypatch):
+    from course_utils.plotting.comparisons import plot_histories
+    from course_utils.plotting.training import plot_history
+
+    monkeypatch.setattr(i18n, "_current", [])
+    monkeypatch.delenv(i18n.LANGUAGE_ENV_VAR, raising=False)
+    with pytest.raises(ValueError) as error:
+        plot_histories({})
+    assert str(error.value) == "plot_histories expects a non-empty dict {label: history_}."
+    i18n.set_language("es")
+    with pytest.raises(ValueError) as error:
+        plot_histories({})
+    assert str(error.value).startswith("plot_histories espera un dict no vacío {label: history_}")
+    with pytest.raises(ValueError, match=r"^plot_history: el historial está vacío; entrena al "
+                                         r"menos una época."):
+        plot_history({"loss": [], "accuracy": []})

@@ -189,3 +189,36 @@ def test_a_rewritten_notebook_keeps_its_permissions(tmp_path):
     assert tool.main([str(copy)]) == 0
     assert tool.has_header(copy)
     assert copy.stat().st_mode & 0o777 == 0o644
+
+
+def test_the_spanish_readme_badges_are_current_and_open_the_spanish_notebooks(tmp_path):
+    spanish = REPO / "README.es.md"
+    assert spanish in tool.readmes()
+    assert tool.readme_folder(spanish) == "notebooks/es"
+    assert tool.readme_folder(REPO / "README.md") == "notebooks"
+    assert not tool.process_readme(check=True, readme=spanish)  # the committed one is current
+    block = tool.README_BLOCK.search(spanish.read_text(encoding="utf-8")).group(0)
+    assert "blob/main/notebooks/es/01_exploring_mnist.ipynb" in block
+    assert "lab/tree/notebooks/es/01_exploring_mnist.ipynb" in block
+    readme = tmp_path / "README.es.md"
+    readme.write_text("# Título\n<!-- badges -->\n<!-- /badges -->\ntexto\n", encoding="utf-8")
+    assert tool.process_readme(check=False, readme=readme,
+                               repo_url="https://github.com/a-fork/course")
+    text = readme.read_text(encoding="utf-8")
+    assert "github/a-fork/course/blob/main/notebooks/es/01_exploring_mnist.ipynb" in text
+    assert "notebooks/01_exploring_mnist" not in text
+    assert text.endswith("<!-- /badges -->\ntexto\n")
+
+
+def test_the_check_names_a_stale_spanish_readme(tmp_path, monkeypatch):
+    for name in ("README.md", "README.es.md"):
+        shutil.copy(REPO / name, tmp_path / name)
+    es = tmp_path / "README.es.md"
+    es.write_text(es.read_text(encoding="utf-8").replace("notebooks/es/01", "notebooks/01"),
+                  encoding="utf-8")
+    monkeypatch.setattr(tool, "readmes", lambda repo=tmp_path: [tmp_path / "README.md", es])
+    monkeypatch.setattr(tool, "process", lambda paths, check: [])
+    assert tool.main(["--check"]) == 1
+    assert tool.main([]) == 0
+    assert tool.main(["--check"]) == 0
+    assert "notebooks/es/01_exploring_mnist.ipynb" in es.read_text(encoding="utf-8")

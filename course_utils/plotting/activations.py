@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO
 
 
@@ -22,7 +23,7 @@ def _rms(a: np.ndarray) -> float:
 
 
 def plot_layer_histograms(layers: Mapping[str, Sequence[np.ndarray]],
-                          xlabel: str = "pre-activation", title: str | None = None,
+                          xlabel: str | None = None, title: str | None = None,
                           bins: int = 60) -> Figure:
     """A grid of histograms: one row per network, one column per layer.
 
@@ -33,18 +34,19 @@ def plot_layer_histograms(layers: Mapping[str, Sequence[np.ndarray]],
     Args:
         layers: ``{row label: [layer 1 values, layer 2 values, ...]}``, arrays of any shape,
             the same number of layers in every row.
-        xlabel: what the values are.
+        xlabel: what the values are (default "pre-activation").
         title: figure title.
         bins: histogram bins per panel.
     """
     if not isinstance(layers, Mapping) or not layers:
-        raise ValueError("plot_layer_histograms expects a non-empty dict "
-                         "{row label: [array per layer]}.")
+        raise ValueError(tr("plot_layer_histograms expects a non-empty dict {row label: [array "
+                            "per layer]}."))
     counts = {label: len(values) for label, values in layers.items()}
     if len(set(counts.values())) != 1 or 0 in counts.values():
-        raise ValueError(f"plot_layer_histograms: every row needs the same (non-zero) number of "
-                         f"layers; got {counts}.")
+        raise ValueError(tr("plot_layer_histograms: every row needs the same (non-zero) number "
+                            "of layers; got {counts}.", counts=counts))
     n_rows, n_cols = len(layers), next(iter(counts.values()))
+    xlabel = tr("pre-activation") if xlabel is None else xlabel
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.8 * n_cols, 2.2 * n_rows),
                              squeeze=False)
     for row, (label, values) in enumerate(layers.items()):
@@ -52,15 +54,16 @@ def plot_layer_histograms(layers: Mapping[str, Sequence[np.ndarray]],
         for col, z in enumerate(values):
             ax = axes[row, col]
             ax.hist(np.ravel(z), bins=bins, range=(-limit, limit), color=OKABE_ITO["blue"])
-            ax.text(0.03, 0.85, f"RMS {_rms(z):.2g}", transform=ax.transAxes, fontsize=8,
+            ax.text(0.03, 0.85, tr("RMS {rms:.2g}", rms=_rms(z)), transform=ax.transAxes,
+                    fontsize=8,
                     bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
             ax.set_yticks([])
             if row == 0:
-                ax.set_title(f"layer {col + 1}")
+                ax.set_title(tr("layer {number}", number=col + 1))
             if col == 0:
                 ax.set_ylabel(label)
             if row == n_rows - 1:
                 ax.set_xlabel(xlabel)
-    fig.suptitle(title or "Activations per layer (same x-range along each row)")
+    fig.suptitle(title or tr("Activations per layer (same x-range along each row)"))
     fig.tight_layout()
     return fig

@@ -23,6 +23,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO
 
 FORWARD_COLOR = OKABE_ITO["black"]
@@ -49,8 +50,8 @@ def _check_sizes(layer_sizes: Sequence[int]) -> tuple[int, int, int]:
     if sizes is None or len(sizes) != 3 or not all(
             isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
         raise ValueError(
-            "draw_computational_graph expects three positive integers (inputs, hidden units, "
-            f"classes), e.g. (784, 128, 10); got {layer_sizes!r}.")
+            tr("draw_computational_graph expects three positive integers (inputs, hidden units, "
+               "classes), e.g. (784, 128, 10); got {layer_sizes!r}.", layer_sizes=layer_sizes))
     return sizes
 
 
@@ -76,7 +77,7 @@ def draw_computational_graph(layer_sizes: Sequence[int] = (784, 128, 10),
     d, h, k = _check_sizes(layer_sizes)
     steps = [f"$X$\n(n, {d})", f"$Z_1 = XW_1 + b_1$\n(n, {h})",
              f"$H = \\mathrm{{relu}}(Z_1)$\n(n, {h})", f"$Z_2 = HW_2 + b_2$\n(n, {k})",
-             f"$P = \\mathrm{{softmax}}(Z_2)$\n(n, {k})", "$L$ = cross-entropy\nscalar"]
+             f"$P = \\mathrm{{softmax}}(Z_2)$\n(n, {k})", tr("$L$ = cross-entropy\nscalar")]
     grads = ["", "$dZ_1 = dH \\odot 1[Z_1 > 0]$", "$dH = dZ_2 W_2^\\top$",
              "$dZ_2 = (P - Y)/n$", "", ""]
     kinds = ["input", "operation", "operation", "operation", "operation", "loss"]
@@ -97,11 +98,11 @@ def draw_computational_graph(layer_sizes: Sequence[int] = (784, 128, 10),
                                     (3 * _STEP, 2, f"({h}, {k}), $b_2$ ({k},)", "H")]:
         _box(ax, x, 2.77, 2.0, 0.45, f"$W_{layer}$ {shape}", BOX_COLORS["weights"], fontsize=9)
         ax.annotate("", (x, 2.0), (x, 2.55), arrowprops=forward)
-        ax.text(x, 3.25, f"$dW_{layer} = {inputs}^\\top dZ_{layer}$,   $db_{layer} = $ column "
-                f"sums of $dZ_{layer}$", ha="center", va="center", fontsize=10,
-                color=BACKWARD_COLOR)
+        ax.text(x, 3.25, tr("$dW_{layer} = {inputs}^\\top dZ_{layer}$,   $db_{layer} = $ column "
+                            "sums of $dZ_{layer}$", layer=layer, inputs=inputs),
+                ha="center", va="center", fontsize=10, color=BACKWARD_COLOR)
     ax.set(xlim=(-1.2, 12.2), ylim=(0.4, 3.5))
-    ax.set_title(title or f"The {d}-{h}-{k} network: forward pass (black), "
-                          "backward pass (vermillion)")
+    ax.set_title(title or tr("The {d}-{h}-{k} network: forward pass (black), "
+                             "backward pass (vermillion)", d=d, h=h, k=k))
     ax.axis("off")
     return fig

@@ -20,13 +20,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO, sequential_colors
 
 
 def _positive(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 \
             or not np.isfinite(value):
-        raise ValueError(f"{name} must be a positive number, got {value!r}.")
+        raise ValueError(tr("{name} must be a positive number, got {value!r}.", name=name,
+                            value=value))
     return float(value)
 
 
@@ -50,14 +52,15 @@ def descent_path(curvatures: Sequence[float], start: Sequence[float], learning_r
     a = np.asarray(curvatures, dtype=np.float64)
     w = np.asarray(start, dtype=np.float64).copy()
     if a.ndim != 1 or w.shape != a.shape or np.any(a <= 0):
-        raise ValueError(f"descent_path: curvatures must be positive numbers, one per coordinate "
-                         f"of start; got curvatures {a.tolist()} and start {w.tolist()}.")
+        raise ValueError(tr("descent_path: curvatures must be positive numbers, one per "
+                            "coordinate of start; got curvatures {curvatures} and start {start}.",
+                            curvatures=a.tolist(), start=w.tolist()))
     _positive(learning_rate, "learning_rate")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}.")
+        raise ValueError(tr("steps must be a positive integer, got {steps!r}.", steps=steps))
     if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) \
             or not 0 <= momentum < 1:
-        raise ValueError(f"momentum must lie in [0, 1), got {momentum!r}.")
+        raise ValueError(tr("momentum must lie in [0, 1), got {momentum!r}.", momentum=momentum))
     velocity = np.zeros_like(w)
     path = [w.copy()]
     for _ in range(steps):
@@ -80,26 +83,27 @@ def plot_descent_1d(curvature: float, paths: Mapping[str, Sequence[float]],
     """
     a = _positive(curvature, "curvature")
     if not isinstance(paths, Mapping) or not paths:
-        raise ValueError("plot_descent_1d expects a non-empty dict {panel title: iterates}.")
+        raise ValueError(tr("plot_descent_1d expects a non-empty dict {panel title: iterates}."))
     series = {label: np.asarray(p, dtype=np.float64).ravel() for label, p in paths.items()}
     for label, w in series.items():
         if len(w) < 2 or not np.all(np.isfinite(w)):
-            raise ValueError(f"plot_descent_1d: the path {label!r} needs at least two finite "
-                             "iterates.")
+            raise ValueError(tr("plot_descent_1d: the path {label!r} needs at least two finite "
+                                "iterates.", label=label))
     fig, axes = plt.subplots(1, len(series), figsize=(4.2 * len(series), 3.6), squeeze=False)
     for ax, (label, w) in zip(axes[0], series.items(), strict=True):
         reach = 1.25 * np.abs(w).max()   # each panel on the scale of its own steps
         grid = np.linspace(-reach, reach, 301)
-        ax.plot(grid, 0.5 * a * grid**2, color=OKABE_ITO["grey"], lw=1.5, label="loss")
+        ax.plot(grid, 0.5 * a * grid**2, color=OKABE_ITO["grey"], lw=1.5, label=tr("loss"))
         loss = 0.5 * a * w**2
         ax.plot(w, loss, "-", color=OKABE_ITO["blue"], lw=1, alpha=0.7)
         colors = sequential_colors(len(w))
-        ax.scatter(w, loss, c=colors, s=28, zorder=3, label="steps (dark = early)")
-        ax.plot(w[:1], loss[:1], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label="start")
-        ax.set(title=label, xlabel="w", ylabel="loss  a·w²/2")
+        ax.scatter(w, loss, c=colors, s=28, zorder=3, label=tr("steps (dark = early)"))
+        ax.plot(w[:1], loss[:1], "o", ms=9, mfc="none", mec=OKABE_ITO["black"],
+                label=tr("start"))
+        ax.set(title=label, xlabel="w", ylabel=tr("loss  a·w²/2"))
         ax.grid(alpha=0.3)
     axes[0, 0].legend(loc="upper center", fontsize=8)
-    fig.suptitle(title or "Gradient descent on a 1-D quadratic loss")
+    fig.suptitle(title or tr("Gradient descent on a 1-D quadratic loss"))
     fig.tight_layout()
     return fig
 
@@ -116,14 +120,16 @@ def plot_descent_2d(curvatures: Sequence[float], paths: Mapping[str, np.ndarray]
     """
     a = np.asarray(curvatures, dtype=np.float64)
     if a.shape != (2,) or np.any(a <= 0):
-        raise ValueError(f"plot_descent_2d: curvatures must be two positive numbers, got {a}.")
+        raise ValueError(tr("plot_descent_2d: curvatures must be two positive numbers, got "
+                            "{curvatures}.", curvatures=a))
     if not isinstance(paths, Mapping) or not paths:
-        raise ValueError("plot_descent_2d expects a non-empty dict {label: (k, 2) iterates}.")
+        raise ValueError(tr("plot_descent_2d expects a non-empty dict {label: (k, 2) iterates}."))
     arrays = {label: np.asarray(p, dtype=np.float64) for label, p in paths.items()}
     for label, p in arrays.items():
         if p.ndim != 2 or p.shape[1] != 2 or len(p) < 2 or not np.all(np.isfinite(p)):
-            raise ValueError(f"plot_descent_2d: path {label!r} must be a (k, 2) array of finite "
-                             f"iterates, k >= 2; got shape {p.shape}.")
+            raise ValueError(tr("plot_descent_2d: path {label!r} must be a (k, 2) array of "
+                                "finite iterates, k >= 2; got shape {shape}.", label=label,
+                                shape=p.shape))
     default = [OKABE_ITO[c] for c in ("black", "orange", "blue", "bluish green", "vermillion")]
     colors = dict(colors or {})
     everything = np.vstack(list(arrays.values()))
@@ -135,10 +141,10 @@ def plot_descent_2d(curvatures: Sequence[float], paths: Mapping[str, np.ndarray]
     for i, (label, p) in enumerate(arrays.items()):
         color = colors.get(label, default[i % len(default)])
         ax.plot(p[:, 0], p[:, 1], "o-", ms=3, lw=1.2, color=color, label=label)
-    ax.plot(*everything[0], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label="start")
-    ax.plot(0, 0, "*", ms=12, color=OKABE_ITO["reddish purple"], label="minimum")
-    ax.set(xlabel="w₁ (gentle direction)", ylabel="w₂ (steep direction)",
-           title=title or "Gradient descent in a narrow valley")
+    ax.plot(*everything[0], "o", ms=9, mfc="none", mec=OKABE_ITO["black"], label=tr("start"))
+    ax.plot(0, 0, "*", ms=12, color=OKABE_ITO["reddish purple"], label=tr("minimum"))
+    ax.set(xlabel=tr("w₁ (gentle direction)"), ylabel=tr("w₂ (steep direction)"),
+           title=title or tr("Gradient descent in a narrow valley"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.grid(alpha=0.3)
     fig.tight_layout()

@@ -19,6 +19,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
+
 
 def _as_image_stack(images: np.ndarray, who: str) -> np.ndarray:
     """``(n, h, w)`` as is, or ``(n, h*w)`` with square images reshaped to ``(n, h, w)``."""
@@ -27,17 +29,21 @@ def _as_image_stack(images: np.ndarray, who: str) -> np.ndarray:
         side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
             raise ValueError(
-                f"{who}: got flat images of shape {images.shape}, but {images.shape[1]} is not a "
-                "square number, so the image size is ambiguous. Pass (n, height, width) instead."
+                tr("{who}: got flat images of shape {shape}, but {n_pixels} is not a square "
+                   "number, so the image size is ambiguous. Pass (n, height, width) instead.",
+                   who=who,
+                   shape=images.shape, n_pixels=images.shape[1])
             )
         images = images.reshape(len(images), side, side)
     if images.ndim != 3:
-        raise ValueError(f"{who} expects images of shape (n, height, width) or (n, height*width), "
-                         f"got shape {images.shape}.")
+        raise ValueError(tr("{who} expects images of shape (n, height, width) or (n, "
+                            "height*width), got shape {shape}.", who=who, shape=images.shape))
     if len(images) == 0:
-        raise ValueError(f"{who}: there are no images to show (got shape {images.shape}).")
+        raise ValueError(tr("{who}: there are no images to show (got shape {shape}).", who=who,
+                            shape=images.shape))
     if not (np.issubdtype(images.dtype, np.number) or images.dtype == bool):
-        raise TypeError(f"{who} expects numeric pixels, got dtype {images.dtype}.")
+        raise TypeError(tr("{who} expects numeric pixels, got dtype {dtype}.", who=who,
+                           dtype=images.dtype))
     return images
 
 
@@ -45,18 +51,20 @@ def _label_text(label: int, class_names: Sequence[str] | None, who: str) -> str:
     if class_names is None:
         return str(label)
     if not 0 <= label < len(class_names):
-        raise ValueError(f"{who}: label {label} has no entry in class_names "
-                         f"(which has {len(class_names)} names, for labels "
-                         f"0..{len(class_names) - 1}).")
+        raise ValueError(tr("{who}: label {label} has no entry in class_names (which has "
+                            "{n_class_names} names, for labels 0..{top}).", who=who, label=label,
+                            n_class_names=len(class_names), top=len(class_names) - 1))
     name = str(class_names[label])
     return name if name == str(label) else f"{label}: {name}"
 
 
 def _grid(n: int, ncols: int, size: float, who: str) -> tuple[Figure, np.ndarray]:
     if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"{who}: ncols must be a positive integer, got {ncols!r}.")
+        raise ValueError(tr("{who}: ncols must be a positive integer, got {ncols!r}.", who=who,
+                            ncols=ncols))
     if not (isinstance(size, (int, float)) and size > 0):
-        raise ValueError(f"{who}: size (inches per image) must be a positive number, got {size!r}.")
+        raise ValueError(tr("{who}: size (inches per image) must be a positive number, got "
+                            "{size!r}.", who=who, size=size))
     ncols = min(int(ncols), n)
     nrows = math.ceil(n / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.5),
@@ -96,10 +104,13 @@ def show_image_grid(
     if labels is not None:
         labels = np.asarray(labels)
         if labels.shape != (len(images),):
-            raise ValueError(f"show_image_grid: labels must have shape ({len(images)},), one per "
-                             f"image of images {images.shape}; got shape {labels.shape}.")
+            raise ValueError(tr("show_image_grid: labels must have shape ({n_images},), one per "
+                                "image of images {images_shape}; got shape {labels_shape}.",
+                                n_images=len(images), images_shape=images.shape,
+                                labels_shape=labels.shape))
         if not np.issubdtype(labels.dtype, np.integer):
-            raise TypeError(f"show_image_grid: labels must be integers, got dtype {labels.dtype}.")
+            raise TypeError(tr("show_image_grid: labels must be integers, got dtype {dtype}.",
+                               dtype=labels.dtype))
     vmax = 255 if images.dtype == np.uint8 else float(np.nanmax(images))
     vmin = 0 if images.dtype == np.uint8 else min(0.0, float(np.nanmin(images)))
     fig, axes = _grid(len(images), ncols, size, "show_image_grid")
@@ -118,7 +129,7 @@ def show_mean_images(
     class_names: Sequence[str] | None = None,
     *,
     ncols: int = 10,
-    title: str = "Mean image of each class",
+    title: str | None = None,
     cmap: str = "gray_r",
     size: float = 1.3,
 ) -> Figure:
@@ -128,19 +139,22 @@ def show_mean_images(
         mean_images: ``(num_classes, 28, 28)`` (or ``(num_classes, 784)``) floats:
             ``mean_images[k]`` is the pixel-wise mean of the images of class ``k``.
         class_names: ``num_classes`` names, or None to title the images 0, 1, ...
-        ncols, title, cmap, size: as in :func:`show_image_grid`.
+        ncols, title, cmap, size: as in :func:`show_image_grid` (default title "Mean image
+            of each class").
 
     Returns:
         The Matplotlib figure.
     """
     mean_images = _as_image_stack(mean_images, "show_mean_images")
     if class_names is not None and len(class_names) != len(mean_images):
-        raise ValueError(f"show_mean_images: got {len(mean_images)} mean images but "
-                         f"{len(class_names)} class names; pass one image per class.")
+        raise ValueError(tr("show_mean_images: got {n_mean_images} mean images but "
+                            "{n_class_names} class names; pass one image per class.",
+                            n_mean_images=len(mean_images), n_class_names=len(class_names)))
     if not np.all(np.isfinite(mean_images)):
-        raise ValueError("show_mean_images: the mean images contain NaN or infinite values "
-                         "(a class with no images?).")
+        raise ValueError(tr("show_mean_images: the mean images contain NaN or infinite values (a "
+                            "class with no images?)."))
     labels = np.arange(len(mean_images))
+    title = tr("Mean image of each class") if title is None else title
     return show_image_grid(mean_images, labels, class_names, ncols=ncols, title=title,
                            cmap=cmap, size=size)
 
@@ -177,16 +191,17 @@ def show_pixel_map(
     if values.ndim == 1:
         values = _as_image_stack(values[None], "show_pixel_map")[0]
     if values.ndim != 2:
-        raise ValueError(f"show_pixel_map expects a (height, width) or (height*width,) array, "
-                         f"got shape {values.shape}.")
+        raise ValueError(tr("show_pixel_map expects a (height, width) or (height*width,) array, "
+                            "got shape {shape}.", shape=values.shape))
     if not np.issubdtype(values.dtype, np.number) and values.dtype != bool:
-        raise TypeError(f"show_pixel_map expects numbers, got dtype {values.dtype}.")
+        raise TypeError(tr("show_pixel_map expects numbers, got dtype {dtype}.",
+                           dtype=values.dtype))
     if not isinstance(title, str) or not title:
-        raise ValueError("show_pixel_map needs a title saying what the map shows.")
+        raise ValueError(tr("show_pixel_map needs a title saying what the map shows."))
     values = values.astype(np.float64)
     finite = values[np.isfinite(values)]
     if finite.size == 0:
-        raise ValueError("show_pixel_map: every value is NaN or infinite; nothing to draw.")
+        raise ValueError(tr("show_pixel_map: every value is NaN or infinite; nothing to draw."))
     vmin, vmax = float(finite.min()), float(finite.max())
     if symmetric:
         vmax = max(abs(vmin), abs(vmax)) or 1.0
@@ -198,8 +213,8 @@ def show_pixel_map(
         fig = ax.figure
     image = ax.imshow(np.ma.masked_invalid(values), cmap=colours, vmin=vmin, vmax=vmax)
     ax.set_title(title)
-    ax.set_xlabel("pixel column")
-    ax.set_ylabel("pixel row")
+    ax.set_xlabel(tr("pixel column"))
+    ax.set_ylabel(tr("pixel row"))
     if colorbar:
         fig.colorbar(image, ax=ax, label=colorbar_label)
     return fig

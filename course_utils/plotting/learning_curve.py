@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from course_utils.i18n import tr
 from course_utils.plotting.palette import OKABE_ITO
 
 #: Curve colours, in order (colour-blind safe; no red/green pair).
@@ -33,30 +34,32 @@ class Curve:
     label: str
 
 
-def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves",
+def plot_learning_curves(curves: Sequence[Curve], title: str | None = None,
                          mark: int | None = None, mark_label: str | None = None) -> Figure:
     """Draw each curve as mean ± sd over its seeds, accuracy in %, sizes on a log axis.
 
     Args:
         curves: one or more :class:`Curve`; every ``accuracy`` has shape
             ``(len(sizes), n_seeds)`` with ``n_seeds >= 2``.
+        title: figure title (default "Learning curves").
         mark: a training-set size to mark with a dotted vertical line (e.g. 4,000).
         mark_label: its legend entry.
     """
     if not curves or len(curves) > len(CURVE_COLORS):
-        raise ValueError(f"plot_learning_curves draws 1 to {len(CURVE_COLORS)} curves, got "
-                         f"{len(curves)}.")
+        raise ValueError(tr("plot_learning_curves draws 1 to {n_curve_colors} curves, got "
+                            "{n_curves}.", n_curve_colors=len(CURVE_COLORS), n_curves=len(curves)))
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     ticks = set()
     for curve, color, marker in zip(curves, CURVE_COLORS, _MARKERS, strict=False):
         acc = np.asarray(curve.accuracy, dtype=float)
         if acc.ndim != 2 or acc.shape[0] != len(curve.sizes) or acc.shape[1] < 2:
-            raise ValueError(f"plot_learning_curves: curve {curve.label!r} needs accuracy of "
-                             f"shape (len(sizes), n_seeds >= 2) = ({len(curve.sizes)}, >= 2), "
-                             f"got {acc.shape}.")
+            raise ValueError(tr("plot_learning_curves: curve {label!r} needs accuracy of shape "
+                                "(len(sizes), n_seeds >= 2) = ({n}, >= 2), got {shape}.",
+                                label=curve.label, n=len(curve.sizes), shape=acc.shape))
         ax.errorbar(curve.sizes, 100 * acc.mean(axis=1), yerr=100 * acc.std(axis=1, ddof=1),
                     marker=marker, capsize=3, color=color,
-                    label=f"{curve.label} (mean ± sd of {acc.shape[1]} seeds)")
+                    label=tr("{label} (mean ± sd of {n_seeds} seeds)", label=curve.label,
+                             n_seeds=acc.shape[1]))
         ticks.update(int(n) for n in curve.sizes)
     if mark is not None:
         ax.axvline(mark, color=OKABE_ITO["grey"], linestyle=":", label=mark_label)
@@ -64,9 +67,9 @@ def plot_learning_curves(curves: Sequence[Curve], title: str = "Learning curves"
     ax.xaxis.set_major_locator(FixedLocator(sorted(ticks)))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xticklabels([f"{n:,}" for n in sorted(ticks)], rotation=45, ha="right")
-    ax.set_xlabel("training images (log scale)")
-    ax.set_ylabel("test accuracy (%)")
-    ax.set_title(title)
+    ax.set_xlabel(tr("training images (log scale)"))
+    ax.set_ylabel(tr("test accuracy (%)"))
+    ax.set_title(tr("Learning curves") if title is None else title)
     ax.grid(alpha=0.3)
     # below the axes, so that it never covers a point of a curve
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2, fontsize=8, frameon=False)

@@ -20,6 +20,8 @@ import numbers
 
 import matplotlib.pyplot as plt
 
+from course_utils.i18n import tr
+
 OKABE_ITO = {
     "black": "#000000",
     "orange": "#E69F00",
@@ -73,7 +75,7 @@ def sequential_colors(n: int, cmap: str = SEQUENTIAL_CMAP) -> list[tuple[float, 
     The bright yellow end of ``viridis`` is left out: it is hard to see on white.
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"sequential_colors: n must be a positive integer, got {n!r}.")
+        raise ValueError(tr("sequential_colors: n must be a positive integer, got {n!r}.", n=n))
     colormap = plt.get_cmap(cmap)
     if n == 1:
         return [colormap(0.0)]
@@ -96,7 +98,7 @@ def class_styles(n: int) -> list[tuple[str, str]]:
     still tells the classes apart.
     """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= 90:
-        raise ValueError(f"class_styles: n must be an integer from 1 to 90, got {n!r}.")
+        raise ValueError(tr("class_styles: n must be an integer from 1 to 90, got {n!r}.", n=n))
     return [(OKABE_ITO[_CLASS_COLOR_ORDER[i % len(_CLASS_COLOR_ORDER)]],
              CLASS_MARKERS[i % len(CLASS_MARKERS)]) for i in range(n)]
 
@@ -107,5 +109,5 @@ def color_of(name: str) -> str:
         if name in table:
             return table[name]
     known = sorted({*MODEL_COLORS, *OPTIMIZER_COLORS, *SPLIT_COLORS})
-    raise KeyError(f"No course colour for {name!r}. Known names: {', '.join(known)}. "
-                   "Add the new model to course_utils/plotting/palette.py.")
+    raise KeyError(tr("No course colour for {name!r}. Known names: {known}. Add the new model to "
+                      "course_utils/plotting/palette.py.", name=name, known=", ".join(known)))

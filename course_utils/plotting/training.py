@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from course_utils.i18n import tr
 from course_utils.plotting.images import _as_image_stack, _grid, _label_text
 from course_utils.plotting.palette import OKABE_ITO, SPLIT_COLORS
 
@@ -36,36 +37,38 @@ def plot_history(history: Mapping[str, Sequence[float]], title: str | None = Non
             whose first entry was measured before training.
     """
     if isinstance(first_epoch, bool) or not isinstance(first_epoch, int) or first_epoch < 0:
-        raise ValueError(f"plot_history: first_epoch must be a non-negative integer (0 or 1), "
-                         f"got {first_epoch!r}.")
+        raise ValueError(tr("plot_history: first_epoch must be a non-negative integer (0 or 1), "
+                            "got {first_epoch!r}.", first_epoch=first_epoch))
     if not isinstance(history, Mapping) or not {"loss", "accuracy"} <= set(history):
-        raise ValueError("plot_history expects a dict with at least 'loss' and 'accuracy' lists "
-                         "(the history_ of a fitted MLP).")
+        raise ValueError(tr("plot_history expects a dict with at least 'loss' and 'accuracy' "
+                            "lists (the history_ of a fitted MLP)."))
     n_epochs = len(history["loss"])
     if n_epochs == 0:
-        raise ValueError("plot_history: the history is empty; train for at least one epoch.")
+        raise ValueError(tr("plot_history: the history is empty; train for at least one epoch."))
     for key in ("accuracy", "val_loss", "val_accuracy"):
         if key in history and len(history[key]) != n_epochs:
-            raise ValueError(f"plot_history: '{key}' has {len(history[key])} entries but 'loss' "
-                             f"has {n_epochs}; all lists need one entry per epoch.")
+            raise ValueError(tr("plot_history: '{key}' has {n} entries but 'loss' has "
+                                "{n_epochs}; all lists need one entry per epoch.", key=key,
+                                n=len(history[key]), n_epochs=n_epochs))
     epochs = np.arange(first_epoch, first_epoch + n_epochs)
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for ax, key, label in ((ax_loss, "loss", "cross-entropy loss"),
-                           (ax_acc, "accuracy", "accuracy (%)")):
+    for ax, key, label, axes_title in (
+            (ax_loss, "loss", tr("cross-entropy loss"), tr("Loss per epoch")),
+            (ax_acc, "accuracy", tr("accuracy (%)"), tr("Accuracy per epoch"))):
         scale = 100.0 if key == "accuracy" else 1.0
         ax.plot(epochs, scale * np.asarray(history[key]), "o-", color=TRAIN_COLOR, ms=3,
-                label="training")
+                label=tr("training"))
         if f"val_{key}" in history:
             ax.plot(epochs, scale * np.asarray(history[f"val_{key}"]), "s-", color=VAL_COLOR,
-                    ms=3, label="validation")
-        ax.set_xlabel("epoch")
+                    ms=3, label=tr("validation"))
+        ax.set_xlabel(tr("epoch"))
         ax.set_ylabel(label)
-        ax.set_title(f"{key.capitalize()} per epoch")
+        ax.set_title(axes_title)
         ax.grid(alpha=0.3)
         ax.legend()
         if n_epochs <= 20:
             ax.set_xticks(epochs)
-    fig.suptitle(title or "Training history")
+    fig.suptitle(title or tr("Training history"))
     fig.tight_layout()
     return fig
 
@@ -89,13 +92,13 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
     """
     cm = np.asarray(cm)
     if cm.ndim != 2 or cm.shape[0] != cm.shape[1] or not np.issubdtype(cm.dtype, np.integer):
-        raise ValueError(f"plot_confusion_matrix expects a square integer matrix (k, k), got "
-                         f"shape {cm.shape} and dtype {cm.dtype}.")
+        raise ValueError(tr("plot_confusion_matrix expects a square integer matrix (k, k), got "
+                            "shape {shape} and dtype {dtype}.", shape=cm.shape, dtype=cm.dtype))
     k = cm.shape[0]
     names = [str(i) for i in range(k)] if class_names is None else [str(c) for c in class_names]
     if len(names) != k:
-        raise ValueError(f"plot_confusion_matrix: {len(names)} class names for a {k} x {k} "
-                         "matrix.")
+        raise ValueError(tr("plot_confusion_matrix: {n_names} class names for a {k} x {k} matrix.",
+                            n_names=len(names), k=k))
     fig, ax = plt.subplots(figsize=(0.55 * k + 2.5, 0.55 * k + 2))
     if normalize:
         rows = cm.sum(axis=1, keepdims=True)
@@ -103,11 +106,11 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
         off_diagonal = np.ma.masked_where(np.eye(k, dtype=bool), shares)
         colours = plt.get_cmap(cmap).with_extremes(bad="#d9d9d9")
         image = ax.imshow(off_diagonal, cmap=colours, vmin=0)
-        fig.colorbar(image, ax=ax, label="share of the true class (errors only)")
+        fig.colorbar(image, ax=ax, label=tr("share of the true class (errors only)"))
         shown = off_diagonal.filled(0.0)
     else:
         image = ax.imshow(cm, cmap=cmap)
-        fig.colorbar(image, ax=ax, label="number of samples")
+        fig.colorbar(image, ax=ax, label=tr("number of samples"))
         shown = cm
     threshold = shown.max() / 2 if shown.size else 0
     for t in range(k):
@@ -118,9 +121,9 @@ def plot_confusion_matrix(cm: np.ndarray, class_names: Sequence[str] | None = No
     ax.set_xticks(range(k), names, rotation=45 if max(map(len, names)) > 2 else 0, ha="right"
                   if max(map(len, names)) > 2 else "center")
     ax.set_yticks(range(k), names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(title or "Confusion matrix")
+    ax.set_xlabel(tr("predicted class"))
+    ax.set_ylabel(tr("true class"))
+    ax.set_title(title or tr("Confusion matrix"))
     fig.tight_layout()
     return fig
 
@@ -142,24 +145,27 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
     images = _as_image_stack(images, who)
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != (len(images),) or y_pred.shape != (len(images),):
-        raise ValueError(f"{who}: images {images.shape}, y_true {y_true.shape} and y_pred "
-                         f"{y_pred.shape} must describe the same number of samples.")
+        raise ValueError(tr("{who}: images {images_shape}, y_true {y_true_shape} and y_pred "
+                            "{y_pred_shape} must describe the same number of samples.", who=who,
+                            images_shape=images.shape, y_true_shape=y_true.shape,
+                            y_pred_shape=y_pred.shape))
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{who}: n must be a positive integer, got {n!r}.")
+        raise ValueError(tr("{who}: n must be a positive integer, got {n!r}.", who=who, n=n))
     wrong = np.flatnonzero(y_true != y_pred)
     if proba is not None:
         proba = np.asarray(proba)
         if proba.ndim != 2 or len(proba) != len(images) or y_pred.max() >= proba.shape[1]:
-            raise ValueError(f"{who}: proba must have shape (n_samples, n_classes) with "
-                             f"n_samples = {len(images)}, got {proba.shape}.")
+            raise ValueError(tr("{who}: proba must have shape (n_samples, n_classes) with "
+                                "n_samples = {n_images}, got {shape}.", who=who,
+                                n_images=len(images), shape=proba.shape))
         confidence = proba[wrong, y_pred[wrong]]
         wrong = wrong[np.argsort(-confidence, kind="stable")]
     wrong = wrong[:n]
     if len(wrong) == 0:
         fig, ax = plt.subplots(figsize=(4, 1))
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "no misclassified images", ha="center", va="center")
-        ax.set_title(title or "Misclassified images")
+        ax.text(0.5, 0.5, tr("no misclassified images"), ha="center", va="center")
+        ax.set_title(title or tr("Misclassified images"))
         return fig
     fig, axes = _grid(len(wrong), ncols, 1.4, who)
     for ax, i in zip(axes.flat, wrong, strict=False):
@@ -169,8 +175,8 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
         if proba is not None:
             text += f"\n({proba[i, y_pred[i]]:.0%})"
         ax.set_title(text, fontsize=8, color=OKABE_ITO["vermillion"])
-    fig.suptitle(title or "Misclassified: true → predicted"
-                 + (" (confidence)" if proba is not None else ""))
+    fig.suptitle(title or (tr("Misclassified: true → predicted (confidence)")
+                           if proba is not None else tr("Misclassified: true → predicted")))
     fig.tight_layout()
     return fig
 
@@ -178,7 +184,7 @@ def show_misclassified(images: np.ndarray, y_true: np.ndarray, y_pred: np.ndarra
 def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
                              image_shape: tuple[int, int] = (28, 28),
                              title: str | None = None,
-                             colorbar_label: str = "weight") -> Figure:
+                             colorbar_label: str | None = None) -> Figure:
     """Each hidden unit's input weights (a column of ``W``) drawn as an image.
 
     Red pixels push the unit's pre-activation up, blue pixels push it down; one
@@ -189,26 +195,29 @@ def show_first_layer_weights(W: np.ndarray, n: int = 16, ncols: int = 8,
         W: ``(784, n_hidden)`` first-layer weights (``model.coefs_[0]``), or
             ``(784, 10)`` for softmax regression (digit templates).
         n: show the first ``n`` units (columns).
-        colorbar_label: what the colours measure; say so when ``W`` is not the weights
-            themselves, e.g. ``"change of weight in training"`` for trained minus initial.
+        colorbar_label: what the colours measure (default "weight"); say so when ``W`` is
+            not the weights themselves, e.g. ``"change of weight in training"`` for trained
+            minus initial.
     """
     W = np.asarray(W)
     h, w = image_shape
     if W.ndim != 2 or W.shape[0] != h * w:
-        hint = " (did you pass W.T? W is (fan_in, fan_out))" if W.ndim == 2 and \
+        hint = " " + tr("(did you pass W.T? W is (fan_in, fan_out))") if W.ndim == 2 and \
             W.shape[1] == h * w else ""
-        raise ValueError(f"show_first_layer_weights expects W of shape ({h * w}, n_units), got "
-                         f"{W.shape}{hint}.")
+        raise ValueError(tr("show_first_layer_weights expects W of shape ({n_pixels}, n_units), "
+                            "got {shape}{hint}.", n_pixels=h * w, shape=W.shape, hint=hint))
     if not np.issubdtype(W.dtype, np.floating) or not np.isfinite(W).all():
-        raise ValueError("show_first_layer_weights expects finite floating-point weights.")
+        raise ValueError(tr("show_first_layer_weights expects finite floating-point weights."))
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"show_first_layer_weights: n must be a positive integer, got {n!r}.")
+        raise ValueError(tr("show_first_layer_weights: n must be a positive integer, got {n!r}.",
+                            n=n))
     n = min(int(n), W.shape[1])
     limit = float(np.abs(W[:, :n]).max()) or 1.0
     fig, axes = _grid(n, ncols, 1.3, "show_first_layer_weights")
     for unit, ax in zip(range(n), axes.flat, strict=False):
         image = ax.imshow(W[:, unit].reshape(h, w), cmap="RdBu_r", vmin=-limit, vmax=limit)
-        ax.set_title(f"unit {unit}", fontsize=8)
-    fig.suptitle(title or "First-layer weights of each unit (red > 0 > blue)")
-    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label=colorbar_label)
+        ax.set_title(tr("unit {unit}", unit=unit), fontsize=8)
+    fig.suptitle(title or tr("First-layer weights of each unit (red > 0 > blue)"))
+    fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8,
+                 label=tr("weight") if colorbar_label is None else colorbar_label)
     return fig

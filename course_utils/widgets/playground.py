@@ -117,7 +117,8 @@ def make_model(settings: Settings, seed: int = 0, callbacks=()) -> MLP:
         callbacks: passed to ``MLP(callbacks=...)`` (the playground itself, for its live plot).
     """
     if not isinstance(settings, Settings):
-        raise TypeError(f"make_model expects a Settings object, got {settings!r}.")
+        raise TypeError(tr("make_model expects a Settings object, got {settings!r}.",
+                           settings=settings))
     return MLP(hidden_sizes=(settings.hidden_units,), activation="relu", init="he",
                batch_size=settings.batch_size, epochs=settings.epochs, l2=settings.l2,
                dropout=settings.dropout, seed=seed, callbacks=callbacks,
