@@ -20,7 +20,8 @@ What is checked, and why each goes wrong on students' machines:
 * **Widgets in JupyterLab** -- the frontend extensions of ipywidgets and
   ipycanvas (without them a widget shows as text, or "Error displaying widget").
 * **Datasets** -- which of them are on this machine, and where.
-* **BLAS** -- which linear-algebra library NumPy uses, and with how many threads.
+* **BLAS** -- which linear-algebra library NumPy uses, with how many threads, and
+  whether OpenBLAS chose kernels below what the CPU can do (AMD Zen 5).
 * **Keras backend** -- what ``KERAS_BACKEND`` and ``keras.json`` select (read from
   the files; Keras itself is not imported), and whether Keras and JAX are installed.
 * **Dataset cache** -- that the cache folder can be written to, and has free space.
@@ -263,9 +264,33 @@ def check_datasets(cache_dir: Path | None = None,
     return Check(name, "ok", detail)
 
 
+#: OpenBLAS kernels that use AVX2 at most (``Zen`` is its name for Haswell's on AMD).
+AVX2_KERNELS = ("Haswell", "Zen", "Sandybridge", "Nehalem", "Prescott", "Core2", "Barcelona",
+                "Bulldozer", "Piledriver", "Steamroller", "Excavator")
+#: CPU features OpenBLAS's AVX-512 kernels (``SkylakeX``) need, by NumPy's names.
+AVX512_FEATURES = ("AVX512F", "AVX512CD", "AVX512BW", "AVX512DQ", "AVX512VL")
+
+
+def _numpy_cpu_features() -> dict[str, bool]:
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__
+    except ImportError:  # NumPy < 2
+        from numpy.core._multiarray_umath import __cpu_features__
+    return dict(__cpu_features__)
+
+
 def check_blas(threadpool_info: Callable[[], list[dict]] | None = None,
-               cpu_count: int | None = os.cpu_count()) -> Check:
-    """NumPy's BLAS library and its thread count (threadpoolctl)."""
+               cpu_count: int | None = os.cpu_count(),
+               cpu_features: Callable[[], Mapping[str, bool]] = _numpy_cpu_features) -> Check:
+    """NumPy's BLAS library, its thread count and its kernels (threadpoolctl).
+
+    OpenBLAS picks its kernels for the CPU when NumPy loads it. Version 0.3.31 and
+    older do not know AMD's Zen 5 (CPU family 26, OpenBLAS issue #6029) and fall back
+    to the AVX2 kernels, although the CPU has AVX-512: the matrix products then run
+    about 1.6 times slower than with the ``SkylakeX`` kernels (measured on the
+    course's 784 x 128 products). ``OPENBLAS_CORETYPE`` chooses the kernels; it is
+    read once, when NumPy is imported, so it must be set before Jupyter starts.
+    """
     if threadpool_info is None:
         from threadpoolctl import threadpool_info
     import numpy  # noqa: F401  (loads the BLAS library so threadpoolctl can see it)
@@ -284,6 +309,16 @@ def check_blas(threadpool_info: Callable[[], list[dict]] | None = None,
                                         described=described, cpus=cpu_count),
                      tr("set OPENBLAS_NUM_THREADS (or OMP_NUM_THREADS) to {cpus} or less before "
                         "starting JupyterLab", cpus=cpu_count))
+    slow = [p.get("architecture") for p in blas if p.get("internal_api") == "openblas"
+            and p.get("architecture") in AVX2_KERNELS]
+    features = cpu_features()
+    if slow and all(features.get(name) for name in AVX512_FEATURES):
+        return Check("BLAS", "warn", tr("{described}, {kernels} kernels (AVX2) on a CPU with "
+                                        "AVX-512: matrix products about 1.6 times slower than "
+                                        "they could be", described=described,
+                                        kernels=slow[0]),
+                     tr("set OPENBLAS_CORETYPE=SkylakeX before starting JupyterLab (outputs "
+                        "re-executed then differ from the committed ones in their last digits)"))
     return Check("BLAS", "ok", tr("{described} ({cpus} CPU(s))",
                                   described=described, cpus=cpu_count))
 

@@ -162,6 +162,21 @@ def test_blas_reports_library_and_threads_and_fails_without_one():
     assert doctor.check_blas().status in ("ok", "warn")
 
 
+def test_blas_warns_when_openblas_uses_avx2_kernels_on_an_avx512_cpu():
+    # AMD Zen 5 with OpenBLAS <= 0.3.31: Haswell kernels although the CPU has AVX-512.
+    def info(architecture):
+        return lambda: [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.31",
+                         "num_threads": 2, "architecture": architecture}]
+    avx512 = lambda: dict.fromkeys(doctor.AVX512_FEATURES, True)  # noqa: E731
+    avx2_only = lambda: {**avx512(), "AVX512F": False}  # noqa: E731
+    slow = doctor.check_blas(info("Haswell"), cpu_count=2, cpu_features=avx512)
+    assert slow.status == "warn" and "Haswell" in slow.detail
+    assert "OPENBLAS_CORETYPE=SkylakeX" in slow.fix
+    assert doctor.check_blas(info("SkylakeX"), cpu_count=2, cpu_features=avx512).status == "ok"
+    assert doctor.check_blas(info("Haswell"), cpu_count=2, cpu_features=avx2_only).status == "ok"
+    assert set(doctor.AVX512_FEATURES) <= set(doctor._numpy_cpu_features())  # NumPy's names
+
+
 def test_keras_backend_is_read_from_the_environment_and_keras_json_without_importing(tmp_path):
     installed = lambda n: "1.0"  # noqa: E731
     (tmp_path / "keras.json").write_text(json.dumps({"backend": "torch"}))
