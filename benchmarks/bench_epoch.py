@@ -4,6 +4,8 @@
     python benchmarks/bench_epoch.py --threads 2 --clock wall
     python benchmarks/bench_epoch.py --networks 128 --optimizers sgd adam --no-libraries
     python benchmarks/bench_epoch.py --notebooks           # also time every notebook
+    python benchmarks/bench_epoch.py --cpus 1              # everything on one core, Keras too
+    OPENBLAS_CORETYPE=SkylakeX python benchmarks/bench_epoch.py   # OpenBLAS's AVX-512 kernels
 
 On Fashion-MNIST's 60,000 training images (``--dataset``), for every network of
 ``--networks`` (default 784-128-10 and 784-256-128-10: ReLU hidden layers,
@@ -16,7 +18,8 @@ times one epoch of:
 * the course's :class:`course_utils.mlp.MLP` with each update rule of
   ``--optimizers`` (SGD, momentum, Nesterov, RMSProp, Adam, AdamW);
 * for SGD and Adam: scikit-learn's ``MLPClassifier`` on the same float32 array,
-  Keras 3 on JAX (started as the course starts it, XLA on one thread; wall clock,
+  Keras 3 on JAX (started as the course starts it: XLA's kernels on one thread, its
+  dispatch and batch feeding on others, in parallel when a core is free; wall clock,
   compilation timed apart) and PyTorch when it is installed (skipped with a note
   otherwise).
 
@@ -115,12 +118,19 @@ def main() -> None:
                         help="BLAS threads (1, as the course trains; 0: the machine's default)")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="CPU time of this process (default) or wall time")
+    parser.add_argument("--cpus", type=int, default=0,
+                        help="run on this many CPUs only (0: all); --cpus 1 gives Keras's "
+                             "helper threads no second core")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-memory", dest="memory", action="store_false",
                         help="skip the peak-memory run")
     parser.add_argument("--notebooks", action="store_true",
                         help="also time the execution of every notebook (bench_notebooks.py)")
     args = parser.parse_args()
+    if args.cpus:
+        if not 0 < args.cpus <= len(os.sched_getaffinity(0)):
+            parser.error(f"--cpus must be between 1 and {len(os.sched_getaffinity(0))}")
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:args.cpus])
     threads = args.threads or None
     if args.clock == "cpu" and threads != 1:
         print("note: CPU time adds up the time of all threads; use it with --threads 1\n")
@@ -131,7 +141,8 @@ def main() -> None:
     runs, notes = implementations(args)
 
     with threadpool_limits(limits=threads, user_api="blas"):
-        print(f"CPU:  {cpu_model()}")
+        pinned = f" (this run: {args.cpus})" if args.cpus else ""
+        print(f"CPU:  {cpu_model()}{pinned}")
         print(f"BLAS: {blas_description()}")
         print(f"data: {args.dataset}, {len(X)} training images, {len(X_test)} test; batch "
               f"{trainers.BATCH}; {args.epochs} epochs x {args.repeats} repeats; "
