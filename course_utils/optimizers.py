@@ -106,6 +106,10 @@ class Optimizer:
     """
 
     _repr_fields: tuple[str, ...] = ()
+    #: Attributes holding the rule's state (lists of arrays made by ``_new_state``).
+    _state_names: tuple[str, ...] = ()
+    #: Every this many steps, state entries too small for a normal float become 0.
+    FLUSH_EVERY = 100
 
     def __init__(self, learning_rate: float = 0.1, weight_decay: float = 0.0) -> None:
         if (isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real)
@@ -148,12 +152,32 @@ class Optimizer:
             self._shapes = [p.shape for p in params]
             self._scratch = self._new_state(params)
         self.t += 1
+        if self.t % self.FLUSH_EVERY == 0:
+            self._flush_subnormal_state()
         if self.weight_decay:
             shrink = 1.0 - self.learning_rate * self.weight_decay
             for p in params:
                 if p.ndim >= 2:
                     p *= shrink
         return first
+
+    def _flush_subnormal_state(self) -> None:
+        """Set state entries below the smallest normal float (1.2e-38 in float32) to 0.
+
+        A weight whose gradient stays 0 (a pixel that is blank in every recent batch)
+        has its velocity, or Adam's and RMSProp's averages, multiplied by beta < 1 at
+        every step: after a few hundred steps they are *subnormal* numbers, which many
+        CPUs multiply, divide and take square roots of tens of times more slowly (on
+        one epoch of Fashion-MNIST with RMSProp, 4 % of the first layer's entries,
+        and RMSProp's step took 1.4 times as long). Their effect on the weights is far
+        below float rounding (they are added to, or divided by, numbers above 1e-8),
+        so flushing them to 0 changes no update in practice; a 0 then stays 0.
+        """
+        for name in self._state_names:
+            state = getattr(self, name, None)
+            if state:
+                flat = state[0].base
+                np.copyto(flat, 0, where=np.abs(flat) < np.finfo(flat.dtype).tiny)
 
     @staticmethod
     def _new_state(params: list[np.ndarray]) -> list[np.ndarray]:
@@ -272,6 +296,7 @@ class Momentum(Optimizer):
     """
 
     _repr_fields = ("momentum", "nesterov")
+    _state_names = ("velocity",)
 
     def __init__(self, learning_rate: float = 0.01, momentum: float = 0.9,
                  nesterov: bool = False, weight_decay: float = 0.0) -> None:
@@ -339,6 +364,7 @@ class RMSProp(Optimizer):
     """
 
     _repr_fields = ("rho", "eps")
+    _state_names = ("square_sum",)
 
     def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
@@ -430,6 +456,7 @@ class Adam(Optimizer):
     """
 
     _repr_fields = ("beta1", "beta2", "eps")
+    _state_names = ("m_sum", "v_sum")
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  eps: float = 1e-8, weight_decay: float = 0.0) -> None:

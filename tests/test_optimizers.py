@@ -510,3 +510,31 @@ def test_packed_parameters_with_fresh_gradients_fall_back_to_one_block_per_array
         assert b._flat is None
     for x, y in zip(params, packed, strict=True):
         np.testing.assert_array_equal(x, y)
+
+
+# ------------------------------------------------------------------ subnormal state
+
+
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_state_decayed_into_subnormals_is_flushed_without_changing_the_weights(name):
+    # One gradient, then zeros: the state decays by beta per step into numbers below
+    # float32's smallest normal (1.2e-38), which are slow to compute with.
+    cls, settings = _RULES[name]
+    W, b = np.full((4, 3), 0.5, np.float32), np.zeros(3, np.float32)
+    flushed, kept = cls(**settings), cls(**settings)
+    kept.FLUSH_EVERY = 10**9  # never flushes
+    mine, theirs = packed_views([W, b]), packed_views([W, b])
+    first = [np.full((4, 3), 1e-3, np.float32), np.full(3, 1e-3, np.float32)]
+    zeros = [np.zeros((4, 3), np.float32), np.zeros(3, np.float32)]
+    for t in range(1, 1201):
+        grads = first if t == 1 else zeros
+        flushed.step(mine, [g.copy() for g in grads])
+        kept.step(theirs, [g.copy() for g in grads])
+    tiny = np.finfo(np.float32).tiny
+    state = getattr(kept, kept._state_names[0])[0].base
+    assert np.any((state != 0) & (np.abs(state) < tiny))  # the slow numbers did appear
+    for name_ in flushed._state_names:
+        flat = getattr(flushed, name_)[0].base
+        assert not np.any((flat != 0) & (np.abs(flat) < tiny))
+    for a, b_ in zip(mine, theirs, strict=True):
+        np.testing.assert_array_equal(a, b_)
