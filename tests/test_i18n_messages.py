@@ -398,7 +398,8 @@ def test_figures_speak_spanish_in_titles_axes_legends_and_colour_bars(spanish):
     assert confusion.axes[1].get_ylabel() == "proporción de la clase verdadera (solo errores)"
     sweep = plot_lr_sweep({("sgd", 0.1): _history(), ("sgd", 1.0): None}, [0.1, 1.0],
                           {"sgd": "SGD"})
-    assert {"tasa de aprendizaje 0.1", "SGD: divergió", "pérdida de entrenamiento (cortada en 2.5)",
+    assert {"tasa de aprendizaje 0.1", "SGD: divergió",
+            "pérdida de entrenamiento\n(cortada en 2.5)",  # two lines: it fits beside the axis
             "exactitud de validación (%)", "Barrido de la tasa de aprendizaje"} <= _texts(sweep)
     spread = plot_seed_spread({"a": [0.9, 0.91], "b": [0.8, 0.82]})
     assert {"Resultados entre semillas", "configuración", "una semilla", "media ± de"} \
